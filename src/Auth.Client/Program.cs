@@ -1,0 +1,2 @@
+// Placeholder until the auth-client host lands.
+return 0;

@@ -1,0 +1,2 @@
+// Placeholder until the auth-server host lands.
+return 0;

@@ -1,0 +1,2 @@
+// Placeholder until the dhcp-client host lands.
+return 0;

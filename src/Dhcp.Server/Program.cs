@@ -1,0 +1,2 @@
+// Placeholder until the dhcp-server host lands.
+return 0;

@@ -1,0 +1,2 @@
+// Placeholder until the dns-client host lands.
+return 0;

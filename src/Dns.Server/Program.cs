@@ -1,0 +1,2 @@
+// Placeholder until the dns-server host lands.
+return 0;

@@ -1,0 +1,2 @@
+// Placeholder until the ftp-client host lands.
+return 0;

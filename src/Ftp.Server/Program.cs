@@ -1,0 +1,2 @@
+// Placeholder until the ftp-server host lands.
+return 0;

@@ -1,0 +1,2 @@
+// Placeholder until the sniffer host lands.
+return 0;
