@@ -158,16 +158,17 @@ internal sealed partial class FtpSession
         return familyMatches;
     }
 
-    /// <summary>Opens the data connection chosen by the last PASV/EPSV/PORT/EPRT, wrapped in TLS when
-    /// PROT P is in force. Throws <see cref="DataConnectionException"/> when that fails.</summary>
-    private async Task<DataConnection> OpenDataConnectionAsync(CancellationToken cancellationToken)
+    /// <summary>Opens the TCP data connection chosen by the last PASV/EPSV/PORT/EPRT. Throws
+    /// <see cref="DataConnectionException"/> when that fails.</summary>
+    private async Task<Socket> OpenDataConnectionAsync(CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.DataConnectionTimeout);
-        Socket socket;
         try
         {
-            socket = await ConnectDataSocketAsync(timeout.Token).ConfigureAwait(false);
+            var socket = await ConnectDataSocketAsync(timeout.Token).ConfigureAwait(false);
+            socket.NoDelay = true;
+            return socket;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -177,13 +178,20 @@ internal sealed partial class FtpSession
         {
             throw new DataConnectionException($"Can't open data connection: {ex.Message}.");
         }
-        socket.NoDelay = true;
+    }
+
+    /// <summary>Wraps the data socket in TLS when PROT P is in force. Clients (lftp) start the TLS
+    /// handshake only after the 150 reply, so this runs after it, as in vsftpd.</summary>
+    private async Task<DataConnection> SecureDataConnectionAsync(Socket socket, CancellationToken cancellationToken)
+    {
         var network = new NetworkStream(socket, ownsSocket: true);
         if (!_protectData)
         {
             return new DataConnection(socket, network, null);
         }
         var tls = new SslStream(network, leaveInnerStreamOpen: false);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.DataConnectionTimeout);
         try
         {
             await tls.AuthenticateAsServerAsync(_server.TlsOptions!, timeout.Token).ConfigureAwait(false);
@@ -251,9 +259,9 @@ internal sealed partial class FtpSession
         public Stream Stream { get; } = stream;
         public SslStream? Tls { get; } = tls;
 
-        /// <summary>Ends a download cleanly: TLS close_notify (lftp reports a truncated transfer without
-        /// it), then FIN.</summary>
-        public async Task FinishSendingAsync()
+        /// <summary>Ends the connection cleanly: TLS close_notify (lftp waits for it and reports a
+        /// truncated transfer without it), then FIN.</summary>
+        public async Task FinishAsync()
         {
             if (Tls is not null)
             {

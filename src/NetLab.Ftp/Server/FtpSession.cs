@@ -117,17 +117,17 @@ internal sealed partial class FtpSession : IAsyncDisposable
             switch (verb)
             {
                 case "ABOR":
-                    LogCommand(command);
                     await AbortTransferAsync(sendReply: true).ConfigureAwait(false);
+                    LogCommand(command);
                     return true;
                 case "STAT":
-                    LogCommand(command);
                     await ReplyAsync(213, $"Transfer in progress: {Interlocked.Read(ref _transferredBytes)} bytes so far.").ConfigureAwait(false);
+                    LogCommand(command);
                     return true;
                 case "QUIT":
-                    LogCommand(command);
                     await AbortTransferAsync(sendReply: false).ConfigureAwait(false);
                     await ReplyAsync(221, "Goodbye.").ConfigureAwait(false);
+                    LogCommand(command);
                     return false;
                 default:
                     // RFC 959 5.4: other commands wait until the transfer has finished.
