@@ -150,8 +150,9 @@ internal sealed partial class FtpSession : IAsyncDisposable
         {
             keepGoing = await DispatchAsync(command).ConfigureAwait(false);
         }
-        if (verb is not ("REST" or "RETR" or "STOR" or "APPE"))
+        if (verb is "RETR" or "STOR" or "APPE" or "STOU")
         {
+            // Consumed or refused: a REST marker applies to the next transfer command only (RFC 3659 5.3).
             _restartOffset = 0;
         }
         if (verb != "RNFR" && _lastReplyCode != 350)
