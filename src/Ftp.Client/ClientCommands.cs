@@ -1,4 +1,5 @@
 using System.Net;
+using NetLab.Dns.Client;
 using NetLab.Ftp.Client;
 using Spectre.Console;
 
@@ -142,10 +143,13 @@ internal static class ClientCommands
         {
             return await ResolveThroughDnsAsync(host, dnsServer, ct);
         }
-        var addresses = await Dns.GetHostAddressesAsync(host, ct);
+        var addresses = await System.Net.Dns.GetHostAddressesAsync(host, ct);
         return addresses.FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork) ?? addresses.First();
     }
 
-    private static Task<IPAddress> ResolveThroughDnsAsync(string host, IPEndPoint dnsServer, CancellationToken ct)
-        => throw new NotSupportedException($"--dns {dnsServer} is not available in this build; cannot resolve {host}");
+    private static async Task<IPAddress> ResolveThroughDnsAsync(string host, IPEndPoint dnsServer, CancellationToken ct)
+    {
+        var addresses = await DnsLookup.ResolveIPv4Async(host, dnsServer, ct);
+        return addresses.Count > 0 ? addresses[0] : throw new DnsLookupException($"{dnsServer} has no A record for {host}");
+    }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net;
 using System.Net.Sockets;
+using NetLab.Dns.Client;
 using NetLab.Ftp.Client;
 using NetLab.Hosts.FtpClient;
 
@@ -37,11 +38,7 @@ command.SetAction(async (parseResult, cancellationToken) =>
     IPEndPoint? dnsServer = null;
     if (parseResult.GetValue(dns) is { } dnsText)
     {
-        if (IPAddress.TryParse(dnsText, out var dnsAddress))
-        {
-            dnsServer = new IPEndPoint(dnsAddress, 53);
-        }
-        else if (!IPEndPoint.TryParse(dnsText, out dnsServer))
+        if (!DnsEndpoint.TryParse(dnsText, out dnsServer))
         {
             return Fail($"--dns '{dnsText}' is not IP or IP:PORT", 2);
         }
@@ -70,7 +67,7 @@ command.SetAction(async (parseResult, cancellationToken) =>
         return Fail(ex.Message, 1);
     }
     catch (Exception ex) when (ex is SocketException or IOException or System.Security.Authentication.AuthenticationException
-        or OperationCanceledException or NotSupportedException)
+        or OperationCanceledException or DnsLookupException)
     {
         return Fail($"{ftpUrl.Host}:{ftpUrl.Port}: {ex.Message}", 3);
     }
