@@ -297,7 +297,7 @@ public sealed partial class FtpClient : IAsyncDisposable
     }
 
     /// <summary>Reads one reply, following a multi-line reply to its "code SP" line (RFC 959 4.2).</summary>
-    private async Task<FtpReply> ReadReplyAsync(CancellationToken cancellationToken)
+    public async Task<FtpReply> ReadReplyAsync(CancellationToken cancellationToken)
     {
         var lines = new List<string>();
         int code = 0;

@@ -16,6 +16,14 @@ internal sealed partial class FtpSession : IAsyncDisposable
     private static readonly HashSet<string> AllowedBeforeLogin =
         ["USER", "PASS", "QUIT", "NOOP", "SYST", "FEAT", "OPTS", "HELP", "AUTH", "PBSZ", "PROT", "STAT"];
 
+    private static readonly SortedSet<string> KnownCommands =
+    [
+        "ABOR", "ACCT", "ALLO", "APPE", "AUTH", "CDUP", "CWD", "DELE", "EPRT", "EPSV", "FEAT", "HELP", "LIST", "MDTM", "MKD",
+        "MLSD", "MLST", "MODE", "NLST", "NOOP", "OPTS", "PASS", "PASV", "PBSZ", "PORT", "PROT", "PWD", "QUIT", "REIN", "REST",
+        "RETR", "RMD", "RNFR", "RNTO", "SIZE", "SMNT", "STAT", "STOR", "STOU", "STRU", "SYST", "TYPE", "USER",
+        "XCUP", "XCWD", "XMKD", "XPWD", "XRMD",
+    ];
+
     private static readonly HashSet<string> WriteCommands = ["STOR", "STOU", "APPE", "DELE", "MKD", "XMKD", "RMD", "XRMD", "RNFR", "RNTO"];
 
     private readonly FtpServer _server;
@@ -138,7 +146,11 @@ internal sealed partial class FtpSession : IAsyncDisposable
 
         bool keepGoing = true;
         _lastReplyCode = 0;
-        if (!LoggedIn && !AllowedBeforeLogin.Contains(verb))
+        if (!KnownCommands.Contains(verb))
+        {
+            await ReplyAsync(500, $"Unknown command {verb}.").ConfigureAwait(false);
+        }
+        else if (!LoggedIn && !AllowedBeforeLogin.Contains(verb))
         {
             await ReplyAsync(530, "Please login with USER and PASS.").ConfigureAwait(false);
         }
@@ -215,10 +227,7 @@ internal sealed partial class FtpSession : IAsyncDisposable
             case "ABOR": await ReplyAsync(225, "No transfer to abort.").ConfigureAwait(false); break;
             case "ACCT": await ReplyAsync(202, "ACCT not needed.").ConfigureAwait(false); break;
             case "ALLO": await ReplyAsync(202, "ALLO not needed.").ConfigureAwait(false); break;
-            case "SMNT" or "REIN":
-                await ReplyAsync(502, $"{command.Verb} not implemented.").ConfigureAwait(false);
-                break;
-            default: await ReplyAsync(500, $"Unknown command {command.Verb}.").ConfigureAwait(false); break;
+            default: await ReplyAsync(502, $"{command.Verb} not implemented.").ConfigureAwait(false); break;
         }
         return true;
     }
@@ -312,12 +321,7 @@ internal sealed partial class FtpSession : IAsyncDisposable
 
     private Task HelpAsync()
     {
-        string[] commands =
-        [
-            " ABOR ACCT ALLO APPE AUTH CDUP CWD  DELE EPRT EPSV FEAT HELP LIST MDTM MKD",
-            " MLSD MLST MODE NLST NOOP OPTS PASS PASV PBSZ PORT PROT PWD  QUIT REST RETR",
-            " RMD  RNFR RNTO SIZE STAT STOR STOU STRU SYST TYPE USER XCUP XCWD XMKD XPWD XRMD",
-        ];
+        var commands = KnownCommands.Chunk(12).Select(row => " " + string.Join(' ', row.Select(c => c.PadRight(4))));
         return ReplyLinesAsync(214, "The following commands are recognized:", commands, "Help OK.");
     }
 
