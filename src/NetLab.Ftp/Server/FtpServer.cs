@@ -22,9 +22,15 @@ public sealed class FtpServer : IDisposable
         FileSystem = new VirtualFileSystem(options.Root);
         if (options.Certificate is not null)
         {
-            TlsOptions = new SslServerAuthenticationOptions
+            var context = SslStreamCertificateContext.Create(options.Certificate, additionalCertificates: null);
+            TlsOptions = new SslServerAuthenticationOptions { ServerCertificateContext = context };
+            // TLS 1.2 on data connections: TLS 1.3 sends session tickets after the handshake, an uploading
+            // client (curl) never reads them, and closing with them unread makes its kernel reset the
+            // connection, losing the end of the upload. The control connection keeps TLS 1.3.
+            DataTlsOptions = new SslServerAuthenticationOptions
             {
-                ServerCertificateContext = SslStreamCertificateContext.Create(options.Certificate, additionalCertificates: null),
+                ServerCertificateContext = context,
+                EnabledSslProtocols = System.Security.Authentication.SslProtocols.Tls12,
             };
         }
         _listener = new Socket(options.Listen.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
@@ -36,6 +42,7 @@ public sealed class FtpServer : IDisposable
     public IPEndPoint LocalEndPoint => (IPEndPoint)_listener.LocalEndPoint!;
     internal VirtualFileSystem FileSystem { get; }
     internal SslServerAuthenticationOptions? TlsOptions { get; }
+    internal SslServerAuthenticationOptions? DataTlsOptions { get; }
     internal FtpServerOptions Options => _options;
 
     public async Task RunAsync(CancellationToken cancellationToken)

@@ -194,7 +194,7 @@ internal sealed partial class FtpSession
         timeout.CancelAfter(_options.DataConnectionTimeout);
         try
         {
-            await tls.AuthenticateAsServerAsync(_server.TlsOptions!, timeout.Token).ConfigureAwait(false);
+            await tls.AuthenticateAsServerAsync(_server.DataTlsOptions!, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is System.Security.Authentication.AuthenticationException or IOException
             || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
@@ -260,8 +260,10 @@ internal sealed partial class FtpSession
         public SslStream? Tls { get; } = tls;
 
         /// <summary>Ends the connection cleanly: TLS close_notify (lftp waits for it and reports a
-        /// truncated transfer without it), then FIN.</summary>
-        public async Task FinishAsync()
+        /// truncated transfer without it), FIN, then reads to the client's end. Closing with unread bytes
+        /// (the client's own close_notify) would send RST, and the client could lose the data it has
+        /// not read yet.</summary>
+        public async Task FinishAsync(TimeSpan timeout)
         {
             if (Tls is not null)
             {
@@ -269,6 +271,18 @@ internal sealed partial class FtpSession
             }
             await Stream.FlushAsync().ConfigureAwait(false);
             Socket.Shutdown(SocketShutdown.Send);
+            using var drainTimeout = new CancellationTokenSource(timeout);
+            byte[] buffer = new byte[4096];
+            try
+            {
+                while (await Stream.ReadAsync(buffer, drainTimeout.Token).ConfigureAwait(false) > 0)
+                {
+                }
+            }
+            catch (Exception ex) when (ex is IOException or OperationCanceledException)
+            {
+                // The client reset or lingered: everything was sent already.
+            }
         }
 
         public ValueTask DisposeAsync() => Stream.DisposeAsync();

@@ -267,7 +267,7 @@ internal sealed partial class FtpSession
             byte[] bytes = Encoding.UTF8.GetBytes(text.ToString());
             await data.Stream.WriteAsync(bytes, ct).ConfigureAwait(false);
             Interlocked.Add(ref _transferredBytes, bytes.Length);
-            await data.FinishAsync().ConfigureAwait(false);
+            await data.FinishAsync(_options.DataConnectionTimeout).ConfigureAwait(false);
         }, commit: null, cleanup: null);
     }
 
@@ -307,7 +307,7 @@ internal sealed partial class FtpSession
                 file.Seek(offset, SeekOrigin.Begin);
                 await CopyAsync(file, data.Stream, ct).ConfigureAwait(false);
             }
-            await data.FinishAsync().ConfigureAwait(false);
+            await data.FinishAsync(_options.DataConnectionTimeout).ConfigureAwait(false);
         }, commit: null, cleanup: () => file.Dispose());
     }
 
@@ -368,7 +368,7 @@ internal sealed partial class FtpSession
         {
             await CopyAsync(data.Stream, file, ct).ConfigureAwait(false);
             await file.FlushAsync(ct).ConfigureAwait(false);
-            await data.FinishAsync().ConfigureAwait(false);
+            await data.FinishAsync(_options.DataConnectionTimeout).ConfigureAwait(false);
             // A client killed mid-upload closes its control connection first (lower descriptor), then the
             // data one: an end of data without a control connection is a cut-off upload, not a complete one.
             if (_controlClosed || (_control.Poll(0, SelectMode.SelectRead) && _control.Available == 0))
