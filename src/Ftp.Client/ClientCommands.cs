@@ -11,6 +11,8 @@ internal static class ClientCommands
     /// <summary>Transfers at least this large get a progress bar (when stdout is a terminal).</summary>
     private const long ProgressThreshold = 1 << 20;
 
+    public static IReadOnlyList<string> Verbs { get; } = ["ls", "get", "put", "mkdir", "rm"];
+
     public static async Task<int> RunAsync(NetLab.Ftp.Client.FtpClient client, FtpUrl url, string verb, string[] arguments, bool resume, CancellationToken ct)
     {
         switch (verb)
@@ -38,8 +40,7 @@ internal static class ClientCommands
                 }
                 return 0;
             default:
-                Console.Error.WriteLine($"ftp-client: unknown command '{verb}'; use ls, get, put, mkdir or rm");
-                return 2;
+                throw new ArgumentException($"unknown command '{verb}'", nameof(verb));
         }
     }
 

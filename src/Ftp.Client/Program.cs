@@ -31,6 +31,10 @@ command.SetAction(async (parseResult, cancellationToken) =>
     {
         return Fail(error, 2);
     }
+    if (!ClientCommands.Verbs.Contains(parseResult.GetValue(verb)!))
+    {
+        return Fail($"unknown command '{parseResult.GetValue(verb)}'; use {string.Join(", ", ClientCommands.Verbs)}", 2);
+    }
     if (parseResult.GetValue(passive) && parseResult.GetValue(active))
     {
         return Fail("--passive and --active exclude each other", 2);
