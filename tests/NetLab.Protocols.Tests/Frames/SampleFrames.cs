@@ -87,5 +87,13 @@ internal static class SampleFrames
         744c 6162 2076 36
         """);
 
+    /// <summary>Built and checked with tshark ("udp.checksum.status: Good"): 2001:db8::1.5353 > 2001:db8::53.53,
+    /// "NetLab v6 udp", checksum 0x2ed1.</summary>
+    public static readonly byte[] UdpV6 = Hex("""
+        020000000053020000000001 86dd 6000 0000 0015 1140
+        20010db8000000000000000000000001 20010db8000000000000000000000053
+        14e9 0035 0015 2ed1 4e65744c616220763620756470
+        """);
+
     public static byte[] Hex(string text) => Convert.FromHexString(string.Concat(text.Where(c => !char.IsWhiteSpace(c))));
 }

@@ -7,7 +7,7 @@ public class IPv6HeaderTests
 {
     // Hop-by-Hop (PadN) > Routing (type 4, no segments) > Fragment (M=1, id 0x12345678) > Destination Options (PadN)
     // > Authentication Header (Payload Len 4: 24 bytes) > UDP 1234 > 53 with "hi".
-    private const string ExtensionChain = """
+    internal const string ExtensionChain = """
         2b00 0104 0000 0000
         2c00 0400 0000 0000
         3c00 0001 1234 5678

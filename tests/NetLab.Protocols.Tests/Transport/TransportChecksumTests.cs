@@ -12,14 +12,6 @@ public class TransportChecksumTests
     private static readonly IPv4Address SynSource = IPv4Address.Parse("192.168.1.11");
     private static readonly IPv4Address SynDestination = IPv4Address.Parse("209.87.249.18");
 
-    /// <summary>Built and checked with tshark ("udp.checksum.status: Good"): 2001:db8::1.5353 > 2001:db8::53.53,
-    /// "NetLab v6 udp", checksum 0x2ed1.</summary>
-    private static readonly byte[] UdpV6Frame = SampleFrames.Hex("""
-        020000000053020000000001 86dd 6000 0000 0015 1140
-        20010db8000000000000000000000001 20010db8000000000000000000000053
-        14e9 0035 0015 2ed1 4e65744c616220763620756470
-        """);
-
     [Fact]
     public void InternetChecksum_Rfc1071Example_SumsToDdf2()
     {
@@ -91,12 +83,12 @@ public class TransportChecksumTests
     {
         var source = IPv6Address.Parse("2001:db8::1");
         var destination = IPv6Address.Parse("2001:db8::53");
-        byte[] segment = UdpV6Frame[54..];
+        byte[] segment = SampleFrames.UdpV6[54..];
 
         Assert.True(TransportChecksum.VerifyIPv6(source, destination, IpProtocol.Udp, segment));
         Assert.False(TransportChecksum.VerifyIPv6(destination, new IPv6Address(source.Value + 1), IpProtocol.Udp, segment));
         TransportChecksum.FillIPv6(source, destination, IpProtocol.Udp, segment);
-        Assert.Equal(UdpV6Frame[54..], segment);
+        Assert.Equal(SampleFrames.UdpV6[54..], segment);
     }
 
     [Fact]
