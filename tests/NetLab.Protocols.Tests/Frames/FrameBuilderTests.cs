@@ -10,32 +10,12 @@ namespace NetLab.Protocols.Tests.Frames;
 
 public class FrameBuilderTests
 {
-    internal static readonly MacAddress ClientMac = MacAddress.Parse("02:00:00:00:00:01");
-
-    /// <summary>A 300-byte BOOTP DISCOVER-like payload: op 1, htype 1, hlen 6, xid 0x3903f326, chaddr, magic
-    /// cookie, option 53 = 1 (DISCOVER), end. The contents only need to be recognisable.</summary>
-    internal static byte[] DhcpLikePayload()
-    {
-        var payload = new byte[300];
-        payload[0] = 1;
-        payload[1] = 1;
-        payload[2] = 6;
-        BinaryPrimitives.WriteUInt32BigEndian(payload.AsSpan(4), 0x3903F326);
-        ClientMac.Write(payload.AsSpan(28));
-        BinaryPrimitives.WriteUInt32BigEndian(payload.AsSpan(236), 0x63825363);
-        SampleFrames.Hex("350101ff").CopyTo(payload, 240);
-        return payload;
-    }
-
-    internal static byte[] BuildDhcpLikeDiscover() =>
-        FrameBuilder.BuildUdp(ClientMac, MacAddress.Broadcast, IPv4Address.Any, IPv4Address.Broadcast, 68, 67, DhcpLikePayload());
-
     [Fact]
     public void BuildUdp_BroadcastDhcpDiscover_HasEveryLengthAndChecksumRight()
     {
-        byte[] payload = DhcpLikePayload();
+        byte[] payload = BuiltFrames.DhcpLikePayload();
 
-        byte[] frame = BuildDhcpLikeDiscover();
+        byte[] frame = BuiltFrames.DhcpLikeDiscover();
 
         Assert.Equal(14 + 20 + 8 + 300, frame.Length);
         Assert.Equal(FrameBuilder.UdpFrameLength(300), frame.Length);
@@ -67,29 +47,29 @@ public class FrameBuilderTests
         var buffer = new byte[100];
         Array.Fill(buffer, (byte)0xEE);
 
-        int written = FrameBuilder.WriteUdp(buffer, ClientMac, MacAddress.Broadcast, IPv4Address.Parse("192.168.10.1"),
+        int written = FrameBuilder.WriteUdp(buffer, BuiltFrames.ClientMac, MacAddress.Broadcast, IPv4Address.Parse("192.168.10.1"),
             IPv4Address.Parse("192.168.10.100"), 67, 68, payload);
 
         Assert.Equal(45, written);
         Assert.All(buffer[written..], b => Assert.Equal(0xEE, b));
-        Assert.Equal(FrameBuilder.BuildUdp(ClientMac, MacAddress.Broadcast, IPv4Address.Parse("192.168.10.1"),
+        Assert.Equal(FrameBuilder.BuildUdp(BuiltFrames.ClientMac, MacAddress.Broadcast, IPv4Address.Parse("192.168.10.1"),
             IPv4Address.Parse("192.168.10.100"), 67, 68, payload), buffer[..written]);
     }
 
     [Fact]
     public void WriteUdp_BufferTooSmall_IsACallerBug() =>
-        Assert.Throws<ArgumentException>(() => FrameBuilder.WriteUdp(new byte[42], ClientMac, MacAddress.Broadcast,
+        Assert.Throws<ArgumentException>(() => FrameBuilder.WriteUdp(new byte[42], BuiltFrames.ClientMac, MacAddress.Broadcast,
             IPv4Address.Any, IPv4Address.Broadcast, 68, 67, [1]));
 
     [Fact]
     public void WriteUdp_PayloadOverDatagramLimit_IsACallerBug() =>
-        Assert.Throws<ArgumentException>(() => FrameBuilder.BuildUdp(ClientMac, MacAddress.Broadcast,
+        Assert.Throws<ArgumentException>(() => FrameBuilder.BuildUdp(BuiltFrames.ClientMac, MacAddress.Broadcast,
             IPv4Address.Any, IPv4Address.Broadcast, 68, 67, new byte[FrameBuilder.MaximumUdpPayload + 1]));
 
     [Fact]
     public void BuildUdp_LargestPayload_FillsTotalLength()
     {
-        byte[] frame = FrameBuilder.BuildUdp(ClientMac, MacAddress.Broadcast, IPv4Address.Any, IPv4Address.Broadcast, 1, 2,
+        byte[] frame = FrameBuilder.BuildUdp(BuiltFrames.ClientMac, MacAddress.Broadcast, IPv4Address.Any, IPv4Address.Broadcast, 1, 2,
             new byte[FrameBuilder.MaximumUdpPayload]);
 
         Assert.True(UdpFrame.TryParse(frame, out var udp));
@@ -116,5 +96,5 @@ public class FrameBuilderTests
 
     [Fact]
     public void WriteArp_BufferTooSmall_IsACallerBug() =>
-        Assert.Throws<ArgumentException>(() => FrameBuilder.WriteArp(new byte[41], ClientMac, MacAddress.Broadcast, default));
+        Assert.Throws<ArgumentException>(() => FrameBuilder.WriteArp(new byte[41], BuiltFrames.ClientMac, MacAddress.Broadcast, default));
 }

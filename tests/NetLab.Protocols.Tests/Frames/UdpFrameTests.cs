@@ -9,11 +9,11 @@ public class UdpFrameTests
     [Fact]
     public void TryParse_BuiltDhcpDiscover_ReturnsEveryField()
     {
-        byte[] frame = FrameBuilderTests.BuildDhcpLikeDiscover();
+        byte[] frame = BuiltFrames.DhcpLikeDiscover();
 
         Assert.True(UdpFrame.TryParse(frame, out var udp));
 
-        Assert.Equal(FrameBuilderTests.ClientMac, udp.SourceMac);
+        Assert.Equal(BuiltFrames.ClientMac, udp.SourceMac);
         Assert.Equal(MacAddress.Broadcast, udp.DestinationMac);
         Assert.Equal(IPv4Address.Any, udp.SourceIp);
         Assert.Equal(IPv4Address.Broadcast, udp.DestinationIp);
@@ -21,7 +21,7 @@ public class UdpFrameTests
         Assert.Equal(67, udp.DestinationPort);
         Assert.Equal(42, udp.PayloadOffset);
         Assert.Equal(300, udp.PayloadLength);
-        Assert.Equal(FrameBuilderTests.DhcpLikePayload(), udp.Payload(frame).ToArray());
+        Assert.Equal(BuiltFrames.DhcpLikePayload(), udp.Payload(frame).ToArray());
         Assert.True(udp.IPv4ChecksumValid);
         Assert.True(udp.UdpChecksumValid);
         Assert.True(udp.ChecksumsValid);
@@ -44,12 +44,11 @@ public class UdpFrameTests
     [Fact]
     public void TryParse_VlanTaggedFrame_SkipsTheTag()
     {
-        byte[] untagged = FrameBuilderTests.BuildDhcpLikeDiscover();
-        byte[] tagged = [.. untagged[..12], 0x81, 0x00, 0x00, 0x0A, .. untagged[12..]];
+        byte[] tagged = BuiltFrames.Tagged(BuiltFrames.DhcpLikeDiscover());
 
         Assert.True(UdpFrame.TryParse(tagged, out var udp));
 
-        Assert.Equal((ushort)10, udp.Ethernet.VlanTci);
+        Assert.Equal(100, udp.Ethernet.VlanId);
         Assert.Equal(46, udp.PayloadOffset);
         Assert.Equal(300, udp.PayloadLength);
         Assert.True(udp.ChecksumsValid);
@@ -58,7 +57,7 @@ public class UdpFrameTests
     [Fact]
     public void TryParse_EthernetPadding_IsIgnored()
     {
-        byte[] frame = FrameBuilder.BuildUdp(FrameBuilderTests.ClientMac, MacAddress.Broadcast, IPv4Address.Any, IPv4Address.Broadcast, 68, 67, [0x42]);
+        byte[] frame = FrameBuilder.BuildUdp(BuiltFrames.ClientMac, MacAddress.Broadcast, IPv4Address.Any, IPv4Address.Broadcast, 68, 67, [0x42]);
         byte[] padded = [.. frame, .. new byte[60 - frame.Length]];
 
         Assert.True(UdpFrame.TryParse(padded, out var udp));
@@ -72,7 +71,7 @@ public class UdpFrameTests
     [InlineData(60, 0x80)] // a flipped bit in the payload
     public void TryParse_CorruptedFrame_ParsesButReportsChecksum(int offset, byte mask)
     {
-        byte[] frame = FrameBuilderTests.BuildDhcpLikeDiscover();
+        byte[] frame = BuiltFrames.DhcpLikeDiscover();
         frame[offset] ^= mask;
 
         Assert.True(UdpFrame.TryParse(frame, out var udp));
@@ -88,12 +87,12 @@ public class UdpFrameTests
         { "ARP", SampleFrames.ArpReply },
         { "ICMP", SampleFrames.IcmpEchoRequest },
         { "IPv6", SampleFrames.IcmpV6EchoRequest },
-        { "first fragment", Patched(FrameBuilderTests.BuildDhcpLikeDiscover(), 20, 0x20, 0x00) },
-        { "later fragment", Patched(FrameBuilderTests.BuildDhcpLikeDiscover(), 20, 0x00, 0x10) },
-        { "IP total length past the frame", Patched(FrameBuilderTests.BuildDhcpLikeDiscover(), 16, 0x01, 0x49) },
-        { "UDP length past the datagram", Patched(FrameBuilderTests.BuildDhcpLikeDiscover(), 38, 0x01, 0x35) },
-        { "UDP length under eight", Patched(FrameBuilderTests.BuildDhcpLikeDiscover(), 38, 0x00, 0x07) },
-        { "IPv4 EtherType but version 6", Patched(FrameBuilderTests.BuildDhcpLikeDiscover(), 14, 0x65, 0x00) },
+        { "first fragment", Patched(BuiltFrames.DhcpLikeDiscover(), 20, 0x20, 0x00) },
+        { "later fragment", Patched(BuiltFrames.DhcpLikeDiscover(), 20, 0x00, 0x10) },
+        { "IP total length past the frame", Patched(BuiltFrames.DhcpLikeDiscover(), 16, 0x01, 0x49) },
+        { "UDP length past the datagram", Patched(BuiltFrames.DhcpLikeDiscover(), 38, 0x01, 0x35) },
+        { "UDP length under eight", Patched(BuiltFrames.DhcpLikeDiscover(), 38, 0x00, 0x07) },
+        { "IPv4 EtherType but version 6", Patched(BuiltFrames.DhcpLikeDiscover(), 14, 0x65, 0x00) },
     };
 
     [Theory]
@@ -106,7 +105,7 @@ public class UdpFrameTests
 
     [Fact]
     public void TryParse_TruncatedFrame_Fails() =>
-        Truncation.AssertEveryShorterPrefixFails(FrameBuilderTests.BuildDhcpLikeDiscover(), 342, static s => UdpFrame.TryParse(s, out _));
+        Truncation.AssertEveryShorterPrefixFails(BuiltFrames.DhcpLikeDiscover(), 342, static s => UdpFrame.TryParse(s, out _));
 
     private static byte[] Patched(byte[] frame, int offset, byte first, byte second)
     {
