@@ -21,7 +21,7 @@ install_packages() {
   local log
   log=$(mktemp)
   if ! { ${SUDO:-} env DEBIAN_FRONTEND=noninteractive apt-get update -qq \
-         && ${SUDO:-} env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >"$log" 2>&1; then
+         && ${SUDO:-} env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; } >"$log" 2>&1; then
     cat "$log" >&2
     rm -f "$log"
     echo "Could not install: ${missing[*]} (apt-get output above)." >&2
