@@ -165,7 +165,10 @@ fi
 
 section "Auth service: register, log in, response time"
 email="student$RANDOM@lab.test"
-auth() { ip netns exec "$(lab_ns client1)" "$bin/auth-client" --server "auth.lab.test:12345" "$@"; }
+auth_ip=$(ip netns exec "$(lab_ns client1)" "$bin/dns-client" auth.lab.test A --server "$server" --short | head -n1)
+[ -n "$auth_ip" ] || die "client1 could not resolve auth.lab.test"
+ok "auth.lab.test is $auth_ip"
+auth() { ip netns exec "$(lab_ns client1)" "$bin/auth-client" --server "$auth_ip:12345" "$@"; }
 printf 'correct horse battery\n' | auth register "$email" --password-stdin 2>&1 | sed 's/^/  /' \
   || die "registration failed"
 printf 'correct horse battery\n' | auth login "$email" --password-stdin 2>&1 | sed 's/^/  /' \
