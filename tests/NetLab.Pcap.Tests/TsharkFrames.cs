@@ -23,9 +23,9 @@ internal static class Tshark
     }
 
     /// <summary>Number of frames matching a display filter.</summary>
-    public static int Count(string path, string displayFilter)
+    public static int Count(string path, string displayFilter, params string[] options)
     {
-        var result = Shell.Run("tshark", ["-r", path, "-Y", displayFilter, "-T", "fields", "-e", "frame.number"], TimeSpan.FromSeconds(60));
+        var result = Shell.Run("tshark", ["-r", path, .. options, "-Y", displayFilter, "-T", "fields", "-e", "frame.number"], TimeSpan.FromSeconds(60));
         Assert.True(result.ExitCode == 0, $"tshark -r {path} -Y {displayFilter} failed: {result.Output}");
         return result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
     }
