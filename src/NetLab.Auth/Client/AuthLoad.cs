@@ -10,8 +10,9 @@ namespace NetLab.Auth.Client;
 public static class AuthLoad
 {
     /// <param name="makeRequest">The request number i (0-based) to send.</param>
+    /// <param name="onReply">Called with each request number and its exchange (from several threads).</param>
     public static async Task<LatencySummary> RunAsync(Func<Task<AuthClient>> connect, int count, int concurrency,
-        Func<int, AuthFrame> makeRequest, CancellationToken ct)
+        Func<int, AuthFrame> makeRequest, Action<int, AuthExchange>? onReply, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(concurrency, 1);
@@ -26,6 +27,7 @@ public static class AuthLoad
                 for (int i; (i = Interlocked.Increment(ref next)) < count;)
                 {
                     var exchange = await client.SendAsync(makeRequest(i), ct).ConfigureAwait(false);
+                    onReply?.Invoke(i, exchange);
                     if (exchange.Response.Ok)
                     {
                         samples.Add(exchange.Elapsed);
