@@ -22,7 +22,6 @@ cleanup_mariadb() { scripts/lib/mariadb.sh stop "$MARIADB_DIR" || true; rm -rf "
 trap cleanup_mariadb EXIT
 if NETLAB_TEST_MYSQL=$(scripts/lib/mariadb.sh start "$MARIADB_DIR"); then
   export NETLAB_TEST_MYSQL
-  export NETLAB_TEST_MYSQL_CTL="$MARIADB_DIR/ctl"
 else
   echo "warning: could not start a private MariaDB; the MariaDB auth tests will skip" >&2
 fi

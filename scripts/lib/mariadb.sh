@@ -8,8 +8,7 @@
 #        scripts/lib/mariadb.sh stop DIR    stops that server by its PID (pid file), waits until it is gone
 #        scripts/lib/mariadb.sh pid DIR     prints the server PID
 #        scripts/lib/mariadb.sh spec DIR    prints the spec again
-# start writes DIR/ctl, a control script taking stop|start|pid|spec, for tests that stop and restart the
-# server on the same data directory and port (NETLAB_TEST_MYSQL_CTL).
+# start after stop reuses the data directory, port and password (the outage test relies on it).
 set -euo pipefail
 
 die() { echo "mariadb.sh: $*" >&2; exit 1; }
@@ -62,9 +61,6 @@ GRANT ALL PRIVILEGES ON *.* TO 'netlab'@'localhost';
 CREATE DATABASE IF NOT EXISTS netlab CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;
 SQL
   fi
-  local self; self=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/$(basename "${BASH_SOURCE[0]}")
-  printf '#!/usr/bin/env bash\nexec %q "$1" %q\n' "$self" "$DIR" >"$DIR/ctl"
-  chmod +x "$DIR/ctl"
   spec
 }
 
