@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 using NetLab.Dhcp.Server;
 using NetLab.Pcap;
 using NetLab.Protocols.Addressing;
@@ -72,17 +74,23 @@ internal static class ServeCommand
         }
         var level = parseResult.GetValue(Quiet) ? LogLevel.Warning : parseResult.GetValue(LogLevelOption);
         using var loggerFactory = LoggerFactory.Create(builder => builder
-            .AddSimpleConsole(console =>
-            {
-                console.SingleLine = true;
-                console.TimestampFormat = "HH:mm:ss ";
-            })
+            .AddConsole(console => console.FormatterName = LineFormatter.FormatterName)
+            .AddConsoleFormatter<LineFormatter, ConsoleFormatterOptions>()
             .SetMinimumLevel(level));
         var logger = loggerFactory.CreateLogger("dhcp-server");
+        // SIGINT and SIGTERM end the receive loop; the host then saves and compacts the lease file.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, StopGracefully);
+        using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, StopGracefully);
+        void StopGracefully(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        }
         try
         {
             using var host = new DhcpServerHost(config, logger);
-            await Task.Factory.StartNew(() => host.Run(cancellationToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            await Task.Factory.StartNew(() => host.Run(stop.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             return 0;
         }
         catch (Exception exception) when (exception is PcapException or IOException or UnauthorizedAccessException)
