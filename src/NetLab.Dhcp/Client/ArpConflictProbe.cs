@@ -56,10 +56,9 @@ public sealed class ArpConflictProbe : IAddressConflictProbe
         {
             capture.Send(probe);
             var until = start + (_interval * (sent + 1));
-            while (DateTime.UtcNow < until)
+            while (CaptureReceiver.TryReceive(capture, until, cancellationToken, out var frame))
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                if (capture.TryReceive(out var frame) && Conflict(frame.Data, address) is { } holder)
+                if (Conflict(frame.Data, address) is { } holder)
                 {
                     return holder;
                 }
