@@ -39,7 +39,7 @@ public sealed record DhcpLease
     public bool IsExpired(DateTimeOffset now) => now >= Expires;
 
     /// <summary>RFC 2131 4.4.5: T1 defaults to 0.5 and T2 to 0.875 of the lease; a server's values are kept
-    /// only when they are ordered (T1 &lt; T2 &lt; lease), otherwise the defaults apply.</summary>
+    /// only when they are ordered (T1 &lt; T2 &lt; lease), otherwise defaults in the same proportions apply.</summary>
     public static (uint Renewal, uint Rebinding) Timers(uint leaseSeconds, uint? renewal, uint? rebinding)
     {
         if (leaseSeconds == InfiniteSeconds)
@@ -48,7 +48,9 @@ public sealed record DhcpLease
         }
         uint defaultRebinding = (uint)(leaseSeconds * 0.875);
         uint t2 = rebinding is { } r2 && r2 < leaseSeconds ? r2 : defaultRebinding;
-        uint t1 = renewal is { } r1 && r1 < t2 ? r1 : Math.Min(leaseSeconds / 2, t2);
+        // With T2 given below half the lease, T1 keeps the default proportion to it (0.5 / 0.875).
+        uint defaultRenewal = leaseSeconds / 2 < t2 ? leaseSeconds / 2 : (uint)(t2 * 4UL / 7);
+        uint t1 = renewal is { } r1 && r1 < t2 ? r1 : defaultRenewal;
         return (t1, t2);
     }
 }

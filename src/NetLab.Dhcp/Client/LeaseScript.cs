@@ -84,6 +84,11 @@ public sealed class LeaseScript
     public async Task<bool> RunAsync(LeaseEvent leaseEvent, string interfaceName, DhcpLease? lease, string? message, CancellationToken cancellationToken)
     {
         string eventName = leaseEvent.ToString().ToLowerInvariant();
+        if (!File.Exists(_path))
+        {
+            _logger.LogError("cannot run script {Script} {Event}: no such file", _path, eventName);
+            return false;
+        }
         var startInfo = IsExecutable(_path) ? new ProcessStartInfo(_path) : new ProcessStartInfo("/bin/sh") { ArgumentList = { _path } };
         startInfo.ArgumentList.Add(eventName);
         startInfo.UseShellExecute = false;
