@@ -71,7 +71,8 @@ root.SetAction(async (parseResult, cancellationToken) =>
         RetryInterval = parseResult.GetValue(retryInterval),
         RequestedAddress = parseResult.GetValue(requestedIp),
         HostName = parseResult.GetValue(hostName),
-        ClientId = parseResult.GetValue(clientId),
+        // An absent array-typed option reads as an empty array, not null.
+        ClientId = parseResult.GetValue(clientId) is { Length: > 0 } id ? id : null,
         VendorClass = parseResult.GetValue(vendorClass),
         Once = parseResult.GetValue(once),
         Configure = !parseResult.GetValue(noConfigure),

@@ -307,7 +307,13 @@ public sealed class DhcpClient
             var sent = _time.GetUtcNow();
             // RFC 2131 4.1: secs is the time elapsed since the client began the exchange.
             ushort seconds = (ushort)Math.Min(ushort.MaxValue, (sent - started).TotalSeconds);
-            await _transport.SendAsync(build(seconds), destination, cancellationToken).ConfigureAwait(false);
+            var message = build(seconds);
+            if (transmission > 0)
+            {
+                _logger.LogInformation("no answer; retransmitting {Type} (attempt {Attempt} of {Attempts}, xid 0x{Xid:x8})",
+                    message.MessageType?.ToString().ToUpperInvariant(), transmission + 1, _options.Retries + 1, xid);
+            }
+            await _transport.SendAsync(message, destination, cancellationToken).ConfigureAwait(false);
             var until = Min(sent + Jitter(interval), deadline);
             var reply = await ReceiveMatchingAsync(xid, accept, until, cancellationToken).ConfigureAwait(false);
             if (reply is not null)
