@@ -33,6 +33,10 @@ public sealed class DhcpClient
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
 
+    /// <summary>Addresses declined during this acquisition: never asked for again, so a server that
+    /// honours option 50 does not hand the same conflicting address back.</summary>
+    private readonly HashSet<IPv4Address> _declined = [];
+
     public DhcpClient(DhcpClientOptions options, IDhcpClientTransport transport, IAddressConflictProbe? probe,
         ILeaseEvents events, ILogger logger, TimeProvider? time = null)
     {
@@ -58,6 +62,7 @@ public sealed class DhcpClient
     {
         var deadline = _time.GetUtcNow() + _options.Timeout;
         AnyServerAnswered = false;
+        _declined.Clear();
         DhcpLease? lease = null;
         if (saved is not null && saved.Interface == _options.Interface && saved.ClientMac == _options.Mac
             && !saved.IsExpired(_time.GetUtcNow()))
@@ -198,7 +203,7 @@ public sealed class DhcpClient
         LogOffer(first);
         var chosen = first;
         var until = Min(_time.GetUtcNow() + _options.OfferWait, deadline);
-        while (_options.RequestedAddress is { } wanted && chosen.Message.YourAddress != wanted)
+        while (_options.RequestedAddress is { } wanted && !_declined.Contains(wanted) && chosen.Message.YourAddress != wanted)
         {
             var more = await ReceiveMatchingAsync(xid, AcceptOffer, until, cancellationToken).ConfigureAwait(false);
             if (more is null)
@@ -238,6 +243,7 @@ public sealed class DhcpClient
         decline.RequestedIPAddress = lease.Address;
         decline.ServerIdentifier = lease.ServerIdentifier;
         decline.SetOption(DhcpOption.FromText(DhcpOptionCode.Message, $"address in use by {holderMac}"));
+        _declined.Add(lease.Address);
         await _transport.SendAsync(decline, DhcpDestination.Broadcast(IPv4Address.Any), cancellationToken).ConfigureAwait(false);
         State = DhcpClientState.Init;
         return null;
@@ -424,7 +430,10 @@ public sealed class DhcpClient
     private DhcpMessage NewDiscover(uint xid, ushort seconds)
     {
         var discover = NewMessage(DhcpMessageType.Discover, xid, seconds, includeParameters: true);
-        discover.RequestedIPAddress = _options.RequestedAddress;
+        if (_options.RequestedAddress is { } wanted && !_declined.Contains(wanted))
+        {
+            discover.RequestedIPAddress = wanted;
+        }
         return discover;
     }
 

@@ -141,10 +141,13 @@ public class DhcpClientTests
         int discovers = 0;
         var peer = new InMemoryDhcpPeer((m, _) => Server(m, m.MessageType == DhcpMessageType.Discover && ++discovers > 1 ? second : Offered));
         var probe = new FakeConflictProbe { Taken = { [Offered] = MacAddress.Parse("02:00:00:00:00:66") } };
-        var lease = await NewClient(Options(), peer, new RecordingLeaseEvents(), probe).AcquireAsync(null, CancellationToken.None);
+        var options = Options() with { RequestedAddress = Offered };
+        var lease = await NewClient(options, peer, new RecordingLeaseEvents(), probe).AcquireAsync(null, CancellationToken.None);
 
         Assert.Equal(second, lease?.Address);
         Assert.Equal([Offered, second], probe.Probed);
+        // The declined address is not asked for again.
+        Assert.Equal([Offered, null], peer.SentOfType(DhcpMessageType.Discover).Select(d => d.RequestedIPAddress));
         var decline = Assert.Single(peer.SentOfType(DhcpMessageType.Decline));
         // RFC 2131 4.4.1: DECLINE carries the address as option 50 and the server identifier; ciaddr stays zero.
         Assert.Equal(Offered, decline.RequestedIPAddress);
