@@ -43,6 +43,12 @@ public sealed class DecodedFrame
     public IReadOnlyList<FtpFacts>? Ftp { get; set; }
     public AuthFacts? Auth { get; set; }
 
+    /// <summary>Byte ranges holding secrets (an FTP PASS argument, an auth password) that --hex masks.</summary>
+    public List<(int Start, int Length)>? SensitiveRanges { get; set; }
+
+    public bool IsSensitive(int index) =>
+        SensitiveRanges is { } ranges && ranges.Exists(r => index >= r.Start && index < r.Start + r.Length);
+
     /// <summary>The one-line summary of the innermost layers (tcpdump style, without time).</summary>
     public string Summary { get; set; } = "";
 

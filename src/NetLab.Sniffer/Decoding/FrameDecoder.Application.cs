@@ -236,6 +236,12 @@ public sealed partial class FrameDecoder
             {
                 // RFC 959 PASS carries the password in clear; it is never shown or stored.
                 string argument = command.Verb == "PASS" ? "****" : command.Argument;
+                if (command.Verb == "PASS")
+                {
+                    // Mask everything after "PASS " up to the line end in --hex output too.
+                    int secretStart = offset + start - line.Length + 5;
+                    (frame.SensitiveRanges ??= []).Add((secretStart, Math.Max(0, line.Length - 5)));
+                }
                 lines.Add(new FtpFacts(true, command.Verb, argument, 0, ""));
                 text.Append(text.Length == 0 ? "" : " | ").Append(command.Verb).Append(argument.Length > 0 ? " " + argument : "");
                 if (Detailed)
