@@ -14,6 +14,12 @@ public sealed partial class FrameDecoder
         _summary.Append("BOOTP/DHCP, ");
         if (!DhcpMessage.TryRead(payload, out var dhcp, out string? error) || dhcp is null)
         {
+            // The fixed BOOTP part may still be readable (RFC 951): say who asked even when the options are not.
+            if (DhcpMessageView.TryCreate(payload, out var view))
+            {
+                _summary.Append(view.Operation == DhcpOperation.BootReply ? "Reply" : $"Request from {view.ClientMac}")
+                    .Append(CultureInfo.InvariantCulture, $", length {payload.Length}, xid 0x{view.TransactionId:x}");
+            }
             Broken(frame, layer, DhcpMessageView.FixedLength, error ?? "unreadable");
             return;
         }
@@ -85,7 +91,8 @@ public sealed partial class FrameDecoder
         && DnsMessage.TryRead(payload, out var message, out int used)
         && used == payload.Length && message.Questions.Count == 1 && message.OpCode == DnsOpCode.Query;
 
-    private void DecodeDns(DecodedFrame frame, int offset, ReadOnlySpan<byte> payload, bool overTcp)
+    /// <param name="declaredLength">The message length the UDP header declares (tcpdump prints it even when the capture cut the message); 0 for TCP.</param>
+    private void DecodeDns(DecodedFrame frame, int offset, ReadOnlySpan<byte> payload, bool overTcp, int declaredLength)
     {
         var layer = AddLayer(frame, "dns", "Domain Name System", offset, payload.Length);
         var message = payload;
@@ -99,20 +106,10 @@ public sealed partial class FrameDecoder
                 return;
             }
         }
+        int length = overTcp || declaredLength < message.Length ? message.Length : declaredLength;
         if (!DnsMessage.TryRead(message, out var dns, out _))
         {
-            if (message.Length >= DnsHeader.Size && DnsHeader.TryRead(message, out var header, out _))
-            {
-                AppendDnsHeader(header.Id, header.IsResponse, header.OpCode, header.ResponseCode, header.IsAuthoritative,
-                    header.RecursionDesired, header.RecursionAvailable, header.IsTruncated, header.AuthenticData, header.CheckingDisabled);
-                if (Detailed)
-                {
-                    layer.Add("Transaction ID", $"0x{header.Id:x4}");
-                    layer.Add("Flags", $"0x{header.Flags:x4}");
-                    layer.Add("Counts", $"{header.QuestionCount} questions, {header.AnswerCount} answers, {header.AuthorityCount} authority, {header.AdditionalCount} additional");
-                }
-            }
-            Broken(frame, layer, message.Length + 1, message.Length < DnsHeader.Size ? $"length {message.Length} < 12" : "records cannot be read (bad name, pointer or length)");
+            DecodeDnsPartially(frame, layer, message, length);
             return;
         }
 
@@ -148,7 +145,7 @@ public sealed partial class FrameDecoder
                 _summary.Append(i == 0 ? " " : ", ").Append(AnswerText(dns.Answers[i]));
             }
         }
-        _summary.Append(CultureInfo.InvariantCulture, $" ({message.Length})");
+        _summary.Append(CultureInfo.InvariantCulture, $" ({length})");
 
         if (Detailed)
         {
@@ -171,6 +168,61 @@ public sealed partial class FrameDecoder
         }
     }
 
+    /// <summary>A message the codec rejects (cut by the snap length, or a bad name or pointer): show the header
+    /// and every question and answer that can still be read, as tcpdump does, and mark the layer.</summary>
+    private void DecodeDnsPartially(DecodedFrame frame, Layer layer, ReadOnlySpan<byte> message, int length)
+    {
+        if (!DnsHeader.TryRead(message, out var header, out int offset))
+        {
+            Broken(frame, layer, DnsHeader.Size, $"length {message.Length} < 12");
+            return;
+        }
+        AppendDnsHeader(header.Id, header.IsResponse, header.OpCode, header.ResponseCode, header.IsAuthoritative,
+            header.RecursionDesired, header.RecursionAvailable, header.IsTruncated, header.AuthenticData, header.CheckingDisabled);
+        if (Detailed)
+        {
+            layer.Add("Transaction ID", $"0x{header.Id:x4} ({header.Id})");
+            layer.Add("Flags", $"0x{header.Flags:x4}");
+            layer.Add("Counts", $"{header.QuestionCount} questions, {header.AnswerCount} answers, {header.AuthorityCount} authority, {header.AdditionalCount} additional");
+        }
+        if (header.IsResponse)
+        {
+            _summary.Append(CultureInfo.InvariantCulture, $" {header.AnswerCount}/{header.AuthorityCount}/{header.AdditionalCount}");
+        }
+        bool complete = true;
+        for (int i = 0; i < header.QuestionCount && complete; i++)
+        {
+            complete = DnsQuestion.TryRead(message, offset, out var question, out int used);
+            if (complete)
+            {
+                offset += used;
+                if (!header.IsResponse)
+                {
+                    _summary.Append(CultureInfo.InvariantCulture, $" {DnsMessage.TypeName(question.Type)}? {DnsName.ToFqdn(question.Name)}");
+                }
+                if (Detailed)
+                {
+                    layer.Add("Question", $"{DnsName.ToFqdn(question.Name)} {question.Class} {DnsMessage.TypeName(question.Type)}", 1);
+                }
+            }
+        }
+        for (int i = 0; i < header.AnswerCount && complete; i++)
+        {
+            complete = DnsResourceRecord.TryRead(message, offset, out var record, out int used);
+            if (complete && record is not null)
+            {
+                offset += used;
+                _summary.Append(i == 0 ? " " : ", ").Append(AnswerText(record));
+                if (Detailed)
+                {
+                    layer.Add("Answer", $"{DnsName.ToFqdn(record.Name)} {record.Ttl} {record.Class} {DnsMessage.TypeName(record.Type)} {record.Data}", 1);
+                }
+            }
+        }
+        Broken(frame, layer, length + 1, "a name, pointer or record length cannot be read");
+        _summary.Append(CultureInfo.InvariantCulture, $" ({length})");
+    }
+
     private static void AddRecords(Layer layer, string section, List<DnsResourceRecord> records)
     {
         foreach (var record in records)
@@ -181,7 +233,7 @@ public sealed partial class FrameDecoder
         }
     }
 
-    /// <summary>tcpdump's header marks: id, opcode, rcode, then * AA, - no RA, | TC, $ AD (responses) or + RD, | TC, % CD, $ AD (queries).</summary>
+    /// <summary>tcpdump's header marks: id, opcode, rcode, then * AA, - no RA, | TC, $ AD (responses) or + RD, % CD (queries), as print-domain.c.</summary>
     private void AppendDnsHeader(ushort id, bool isResponse, DnsOpCode opCode, DnsResponseCode rcode, bool aa, bool rd, bool ra, bool tc, bool ad, bool cd)
     {
         _summary.Append(id.ToString(CultureInfo.InvariantCulture));
@@ -199,7 +251,7 @@ public sealed partial class FrameDecoder
         }
         else
         {
-            _summary.Append(rd ? "+" : "").Append(tc ? "|" : "").Append(cd ? "%" : "").Append(ad ? "$" : "");
+            _summary.Append(rd ? "+" : "").Append(cd ? "%" : "");
         }
     }
 
@@ -217,7 +269,9 @@ public sealed partial class FrameDecoder
     private static string AnswerText(DnsResourceRecord record) => record.Data switch
     {
         DnsAddressData or DnsNameData or DnsMxData or DnsSrvData or DnsTxtData => $"{DnsMessage.TypeName(record.Type)} {record.Data}",
-        DnsRawData when record.Type == DnsRecordType.URI => $"URI {record.Data}",
+        DnsRawData raw when record.Type == DnsRecordType.URI && raw.Data.Length >= 4 =>
+            // RFC 7553 section 4.5: priority, weight, then the target URI to the end of RDATA.
+            $"URI {System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(raw.Data)} {System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(raw.Data.AsSpan(2))} {Encoding.UTF8.GetString(raw.Data, 4, raw.Data.Length - 4)}",
         _ => DnsMessage.TypeName(record.Type),
     };
 

@@ -64,12 +64,12 @@ public sealed partial class FrameDecoder
                 _summary.Append("domain [length 0 < 12] (invalid)");
                 return;
             }
-            DecodeDns(frame, offset + UdpHeader.Length, payload, overTcp: false);
+            DecodeDns(frame, offset + UdpHeader.Length, payload, overTcp: false, udp.PayloadLength);
             return;
         }
         else if (payloadLength > 0 && LooksLikeDns(payload))
         {
-            DecodeDns(frame, offset + UdpHeader.Length, payload, overTcp: false);
+            DecodeDns(frame, offset + UdpHeader.Length, payload, overTcp: false, udp.PayloadLength);
             return;
         }
         _summary.Append(CultureInfo.InvariantCulture, $"UDP, length {udp.PayloadLength}");
@@ -174,7 +174,7 @@ public sealed partial class FrameDecoder
         if (Is(Options.DnsPorts))
         {
             _summary.Append(' ');
-            DecodeDns(frame, offset, payload, overTcp: true);
+            DecodeDns(frame, offset, payload, overTcp: true, 0);
         }
         else if (Is(Options.FtpPorts))
         {
