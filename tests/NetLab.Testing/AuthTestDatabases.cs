@@ -3,16 +3,14 @@ using Xunit;
 namespace NetLab.Testing;
 
 /// <summary>The user-store backends the auth tests run on: SQLite always, MariaDB when scripts/test.sh
-/// started a private server and exported NETLAB_TEST_MYSQL (mysql://netlab:PASS@127.0.0.1:PORT/netlab)
-/// and NETLAB_TEST_MYSQL_CTL (a script taking stop|start|pid for the outage test).</summary>
+/// started a private server and exported NETLAB_TEST_MYSQL (mysql://netlab:PASS@127.0.0.1:PORT/netlab).
+/// The outage test stops and restarts a server, so it starts its own (<see cref="PrivateMariaDb"/>).</summary>
 public static class AuthTestDatabases
 {
     public const string Sqlite = "sqlite";
     public const string MySql = "mysql";
 
     public static string? MySqlSpec { get; } = Environment.GetEnvironmentVariable("NETLAB_TEST_MYSQL") is { Length: > 0 } spec ? spec : null;
-
-    public static string? MySqlControl { get; } = Environment.GetEnvironmentVariable("NETLAB_TEST_MYSQL_CTL") is { Length: > 0 } ctl ? ctl : null;
 
     public const string MySqlSkipReason =
         "needs a MariaDB server: NETLAB_TEST_MYSQL is not set (scripts/test.sh starts one with scripts/lib/mariadb.sh)";
@@ -48,19 +46,22 @@ public static class AuthTestDatabases
     }
 }
 
-/// <summary>A fact that needs the test MariaDB server (and its control script when controlNeeded).</summary>
+/// <summary>A fact that needs the shared test MariaDB server.</summary>
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class MySqlFactAttribute : FactAttribute
 {
-    public MySqlFactAttribute(bool controlNeeded = false)
+    public MySqlFactAttribute()
     {
         if (AuthTestDatabases.MySqlSpec is null)
         {
             Skip = AuthTestDatabases.MySqlSkipReason;
         }
-        else if (controlNeeded && AuthTestDatabases.MySqlControl is null)
-        {
-            Skip = "needs NETLAB_TEST_MYSQL_CTL (the stop/start script scripts/test.sh exports) to stop and restart MariaDB";
-        }
     }
+}
+
+/// <summary>A fact that starts its own MariaDB (mariadbd and mariadb-install-db needed).</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class PrivateMariaDbFactAttribute : FactAttribute
+{
+    public PrivateMariaDbFactAttribute() => Skip = PrivateMariaDb.SkipReason;
 }

@@ -41,14 +41,14 @@ public static class DnsServerHost
         foreach (string text in configuration.Records)
         {
             var record = MasterFileParser.ParseRecord(text);
-            var home = zoneRecords.Where(z => DnsName.IsSubdomainOf(record.Name, z.Origin)).MaxBy(z => z.Origin.Length);
-            if (home.Records is null)
+            var homes = zoneRecords.Where(z => DnsName.IsSubdomainOf(record.Name, z.Origin)).OrderByDescending(z => z.Origin.Length).ToList();
+            if (homes.Count == 0)
             {
                 string origin = domain is not null && DnsName.IsSubdomainOf(record.Name, domain) ? domain : Zone.Parent(record.Name) ?? "";
-                home = (origin, "--record", [SyntheticSoa(origin)]);
-                zoneRecords.Add(home);
+                homes.Add((origin, "--record", [SyntheticSoa(origin)]));
+                zoneRecords.Add(homes[0]);
             }
-            home.Records.Add(record);
+            homes[0].Records.Add(record);
         }
         if (configuration.DhcpLeasesPath is not null && domain is not null && !zoneRecords.Exists(z => z.Origin == domain))
         {
@@ -88,9 +88,17 @@ public static class DnsServerHost
             counterOutput.WriteLine("counters: " + counters);
             counterOutput.Flush();
         });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        }
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         try
         {
-            await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
+            await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {

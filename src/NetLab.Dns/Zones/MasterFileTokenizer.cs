@@ -26,10 +26,14 @@ internal static class MasterFileTokenizer
         while (i <= text.Length)
         {
             char c = i < text.Length ? text[i] : '\n';
-            if (atLineStart && depth == 0)
+            if (atLineStart)
             {
-                entryLine = lineNumber;
-                ownerOmitted = c is ' ' or '\t';
+                // Only the first line of an entry decides about its owner; lines inside parentheses continue it.
+                if (depth == 0)
+                {
+                    entryLine = lineNumber;
+                    ownerOmitted = c is ' ' or '\t';
+                }
                 atLineStart = false;
             }
             switch (c)

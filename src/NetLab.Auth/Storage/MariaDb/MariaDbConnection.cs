@@ -34,7 +34,7 @@ internal sealed class MariaDbConnection : IDisposable
             if (MariaDbNative.RealConnect(handle, settings.Host, settings.User, settings.Password, null,
                     (uint)settings.Port, null, 0) == IntPtr.Zero)
             {
-                throw connection.Failure($"cannot connect to {settings.Location}");
+                throw connection.Failure("cannot connect");
             }
             connection.SelectOrCreateDatabase(settings.Database);
             return connection;
