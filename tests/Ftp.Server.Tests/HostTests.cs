@@ -29,6 +29,24 @@ public sealed class HostTests : IDisposable
         Assert.Equal(67, bad.ExitCode); // CURLE_LOGIN_DENIED
     }
 
+    [ToolFact("curl")]
+    public async Task AuthDb_AccountRegisteredThroughAuth_LogsInWithItsEmail()
+    {
+        string spec = "sqlite:" + _temp.Combine("auth.db");
+        await using (var store = await NetLab.Auth.Storage.UserStoreFactory.OpenAsync(spec, default))
+        {
+            Assert.NotNull(await store.CreateAsync("erin@lab.test", NetLab.Auth.Passwords.PasswordHasher.Hash("auth-pw", 1000), default));
+        }
+        string root = _temp.Combine("root");
+        Directory.CreateDirectory(root);
+        File.WriteAllText(Path.Combine(root, "f.txt"), "from auth");
+        using var server = FtpServerProcess.Start(root, "--auth-db", spec);
+        var ok = Shell.Run("curl", ["-sS", $"ftp://erin%40lab.test:auth-pw@127.0.0.1:{server.Port}/f.txt"], TimeSpan.FromSeconds(30));
+        Assert.Equal("from auth", ok.Stdout);
+        var bad = Shell.Run("curl", ["-sS", $"ftp://erin%40lab.test:nope@127.0.0.1:{server.Port}/f.txt"], TimeSpan.FromSeconds(30));
+        Assert.Equal(67, bad.ExitCode);
+    }
+
     [Fact]
     public void AddUser_WithoutPassword_Fails()
     {
