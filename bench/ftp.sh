@@ -31,6 +31,9 @@ dotnet publish src/Ftp.Server -c Release -o "$WORK/ftp-server-bin" -v quiet -nol
 
 echo "creating a ${SIZE_MB} MiB test file..."
 head -c "${SIZE_MB}M" /dev/urandom > "$WORK/payload.bin"
+# Flush it to disk now: otherwise the first server measured uploads while the kernel writes back this
+# gigabyte and is throttled, which favours whichever server comes last.
+sync
 for server in netlab vsftpd pyftpdlib; do
   mkdir -p "$WORK/$server/root/up"
   ln "$WORK/payload.bin" "$WORK/$server/root/payload.bin"
@@ -97,6 +100,7 @@ retr() { # port -> MB/s
 }
 stor() { # port dir -> MB/s
   for i in $(seq 1 "$RUNS"); do
+    sync
     curl -s -T "$WORK/payload.bin" "ftp://127.0.0.1:$1/up/upload$i.bin" -w '%{speed_upload}\n'
     rm -f "$2"/root/up/upload*.bin
   done | best | awk '{printf "%.1f", $1/1e6}'

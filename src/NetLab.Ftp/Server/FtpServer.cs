@@ -96,6 +96,11 @@ public sealed class FtpServer : IDisposable
             // One client's broken connection or TLS handshake ends that session only.
             _logger.LogInformation("{Client} disconnected: {Message}", remote, ex.Message);
         }
+        catch (Exception ex)
+        {
+            // A bug hit by one session ends that session, never the server.
+            _logger.LogError(ex, "{Client} session failed", remote);
+        }
         finally
         {
             client.Dispose();
