@@ -5,7 +5,7 @@
 #      (RSS and PSS summed over the server's whole process tree, sampled every 50 ms; vsftpd forks
 #      per session, so PSS is the fair figure).
 # All three servers use anonymous login with uploads allowed, their own root and loopback port.
-# Usage: bench/ftp.sh [SIZE_MB (1024)] [SESSIONS (200)] [RUNS (2)]
+# Usage: bench/ftp.sh [SIZE_MB (1024)] [SESSIONS (200)] [RUNS (3)]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/packages.sh
@@ -13,7 +13,7 @@ install_packages vsftpd curl python3 python3-pyftpdlib procps
 
 SIZE_MB=${1:-1024}
 SESSIONS=${2:-200}
-RUNS=${3:-2}
+RUNS=${3:-3}
 PYTHON=/usr/bin/python3
 WORK=$(mktemp -d /tmp/netlab-ftp-bench.XXXXXX)
 PIDS=()
@@ -92,18 +92,15 @@ wait_listening "$NETLAB_PORT"; wait_listening "$VSFTPD_PORT"; wait_listening "$P
 cat "$WORK/payload.bin" > /dev/null
 
 best() { sort -g | tail -1; }
+mbps() { awk '{printf "%.1f", $1/1e6}'; }
 
-retr() { # port -> MB/s
-  for _ in $(seq 1 "$RUNS"); do
-    curl -s "ftp://127.0.0.1:$1/payload.bin" -o /dev/null -w '%{speed_download}\n'
-  done | best | awk '{printf "%.1f", $1/1e6}'
+retr_once() { # port -> bytes/s
+  curl -s "ftp://127.0.0.1:$1/payload.bin" -o /dev/null -w '%{speed_download}\n'
 }
-stor() { # port dir -> MB/s
-  for i in $(seq 1 "$RUNS"); do
-    sync
-    curl -s -T "$WORK/payload.bin" "ftp://127.0.0.1:$1/up/upload$i.bin" -w '%{speed_upload}\n'
-    rm -f "$2"/root/up/upload*.bin
-  done | best | awk '{printf "%.1f", $1/1e6}'
+stor_once() { # port dir run -> bytes/s
+  sync
+  curl -s -T "$WORK/payload.bin" "ftp://127.0.0.1:$1/up/upload$3.bin" -w '%{speed_upload}\n'
+  rm -f "$2"/root/up/upload*.bin
 }
 
 tree_pids() { # pid -> the pid and all its descendants (one ps call: fast enough to sample often)
@@ -125,7 +122,8 @@ memory_kib() { # pid -> "rss pss" in KiB summed over the process tree
   awk '/^Rss:/{r+=$2} /^Pss:/{s+=$2} END{print r+0, s+0}' "${files[@]}" 2>/dev/null || echo "0 0"
 }
 sessions() { # port pid -> "seconds failures peak_rss_kib peak_pss_kib"
-  local port=$1 pid=$2 peak_file="$WORK/peak.$port"
+  local port=$1 pid=$2
+  local peak_file="$WORK/peak.$port"
   echo "0 0" > "$peak_file"
   ( while :; do
       read -r r s < <(memory_kib "$pid")
@@ -149,17 +147,26 @@ sessions() { # port pid -> "seconds failures peak_rss_kib peak_pss_kib"
   echo "$(echo "$end - $start" | bc -l | awk '{printf "%.2f", $1}') $failures $pr $ps"
 }
 
-declare -A RETR STOR WALL FAIL RSS PSS
-for name in netlab vsftpd pyftpdlib; do
-  case $name in
-    netlab) port=$NETLAB_PORT; pid=$NETLAB_PID ;;
-    vsftpd) port=$VSFTPD_PORT; pid=$VSFTPD_PID ;;
-    pyftpdlib) port=$PYFTPD_PORT; pid=$PYFTPD_PID ;;
-  esac
-  echo "measuring $name..."
-  RETR[$name]=$(retr "$port")
-  STOR[$name]=$(stor "$port" "$WORK/$name")
-  read -r WALL[$name] FAIL[$name] RSS[$name] PSS[$name] < <(sessions "$port" "$pid")
+declare -A PORT PID RETR STOR WALL FAIL RSS PSS
+PORT[netlab]=$NETLAB_PORT; PID[netlab]=$NETLAB_PID
+PORT[vsftpd]=$VSFTPD_PORT; PID[vsftpd]=$VSFTPD_PID
+PORT[pyftpdlib]=$PYFTPD_PORT; PID[pyftpdlib]=$PYFTPD_PID
+SERVERS=(netlab vsftpd pyftpdlib)
+
+# Round robin, best of $RUNS: the machine's background load changes over time, and taking turns keeps
+# that from favouring one server.
+for run in $(seq 1 "$RUNS"); do
+  echo "transfer run $run of $RUNS..."
+  for name in "${SERVERS[@]}"; do
+    retr_once "${PORT[$name]}" >> "$WORK/retr.$name"
+    stor_once "${PORT[$name]}" "$WORK/$name" "$run" >> "$WORK/stor.$name"
+  done
+done
+for name in "${SERVERS[@]}"; do
+  RETR[$name]=$(best < "$WORK/retr.$name" | mbps)
+  STOR[$name]=$(best < "$WORK/stor.$name" | mbps)
+  echo "sessions against $name..."
+  read -r WALL[$name] FAIL[$name] RSS[$name] PSS[$name] < <(sessions "${PORT[$name]}" "${PID[$name]}")
 done
 
 ratio() { echo "$1 $2" | awk '{ if ($2 > 0) printf "%.2f", $1/$2; else print "n/a" }'; }
