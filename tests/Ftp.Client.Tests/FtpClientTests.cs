@@ -141,6 +141,24 @@ public sealed class FtpClientTests : IDisposable
         Assert.Contains("NXDOMAIN", unknown.Stderr, StringComparison.Ordinal);
     }
 
+    [ToolFact("script")]
+    public void ProgressBar_ShownOnATerminal_NotWhenRedirected()
+    {
+        string root = _temp.Combine("root");
+        _temp.RandomFile("root/large.bin", 8_000_000);
+        using var server = FtpServerProcess.Start(root, "--user", "bob:pw");
+        string command = $"dotnet {Repo.ProgramDll("ftp-client")} {server.Url("bob", "pw", "/large.bin")} get {_temp.Combine("tty.bin")}";
+        // script(1) gives the client a pseudo-terminal, as an interactive user has.
+        var onTerminal = Shell.Run("script", ["-qec", command, "/dev/null"], TimeSpan.FromSeconds(60));
+        Assert.True(onTerminal.ExitCode == 0, onTerminal.Output);
+        Assert.Matches(@"get large\.bin.*━", onTerminal.Stdout);
+        Assert.Matches(@"[\d.]+ [KMG]B/s", onTerminal.Stdout);
+
+        var redirected = FtpClient(server.Url("bob", "pw", "/large.bin"), "get", _temp.Combine("plain.bin"));
+        AssertOk(redirected);
+        Assert.Equal("", redirected.Stdout);
+    }
+
     [Theory]
     [InlineData("http://host/x", "ls", "is not an ftp:// URL")]
     [InlineData("ftp://127.0.0.1:1/", "frobnicate", "unknown command")]

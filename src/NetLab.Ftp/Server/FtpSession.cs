@@ -534,6 +534,7 @@ internal sealed partial class FtpSession : IAsyncDisposable
     {
         ClosePassiveListener();
         await _stream.DisposeAsync().ConfigureAwait(false);
+        _transferCts?.Dispose();
         _writeLock.Dispose();
         _sessionCts.Dispose();
     }
