@@ -92,13 +92,14 @@ public sealed partial class DnsQueryProcessor
             response.ResponseCode = DnsResponseCode.Refused;
             return "unsupported";
         }
+        // RA tells this client whether it may use us as a resolver (RFC 1035 4.1.1), also on authoritative answers.
+        bool mayRecurse = _forwarder is not null && _options.RecursionClients.Any(r => r.Contains(client.Address));
+        response.RecursionAvailable = mayRecurse;
         if (_zones.TryAnswer(question, response))
         {
             Counters.Authoritative();
             return "zone";
         }
-        bool mayRecurse = _forwarder is not null && _options.RecursionClients.Any(r => r.Contains(client.Address));
-        response.RecursionAvailable = mayRecurse;
         if (!mayRecurse || !request.RecursionDesired)
         {
             Counters.Refuse();
