@@ -65,6 +65,7 @@ public sealed partial class DnsQueryProcessor
             source = await AnswerAsync(request, response, recursionAvailable, ct).ConfigureAwait(false);
         }
         int length = Write(request, response, responseBuffer.Span, tcp);
+        // Zone answers never wait, so the caller's query buffer is still this query here (UDP reuses it after an await).
         if (source == FixedZoneAnswer && !response.IsTruncated)
         {
             _answers.Store(query.Span, responseBuffer.Span[..length], tcp, recursionAvailable, response.ResponseCode);
