@@ -111,10 +111,16 @@ public sealed partial class DnsServer : IAsyncDisposable
                 // An ICMP error for an earlier reply, or an oversized datagram: nothing to answer.
                 continue;
             }
-            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            catch (Exception e) when (e is ObjectDisposedException || _stopping.IsCancellationRequested)
             {
                 // The socket was closed: the server is stopping.
                 return;
+            }
+            catch (SocketException e)
+            {
+                // Anything else the kernel reports for one datagram must not end this worker.
+                LogReceiveFailed(e.SocketErrorCode);
+                continue;
             }
             try
             {
@@ -282,6 +288,9 @@ public sealed partial class DnsServer : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "a {Length}-byte datagram could not be handled; dropped")]
     private partial void LogDatagramFailed(Exception e, int length);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "receiving a datagram failed: {Error}")]
+    private partial void LogReceiveFailed(SocketError error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "accepting a TCP connection failed: {Problem}")]
     private partial void LogAcceptFailed(string problem);
