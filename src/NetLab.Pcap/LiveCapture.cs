@@ -82,10 +82,7 @@ public sealed class LiveCapture : IDisposable
             _ = PcapNative.SetImmediateMode(handle, options.Immediate ? 1 : 0);
             // Without immediate mode this is how long the kernel fills a buffer block before handing it over.
             _ = PcapNative.SetTimeout(handle, options.TimeoutMs == 0 ? 100 : options.TimeoutMs);
-            if (options.BufferSize is { } bufferSize)
-            {
-                _ = PcapNative.SetBufferSize(handle, bufferSize);
-            }
+            _ = PcapNative.SetBufferSize(handle, options.BufferSize ?? LiveCaptureOptions.DefaultBufferSize);
 
             int status = PcapNative.Activate(handle);
             if (status < 0)
