@@ -225,8 +225,10 @@ public sealed class LiveCapture : IDisposable
     private ReceiveStatus Receive(out CapturedFrame frame)
     {
         frame = default;
+        // Dispose sets the flag before it signals the eventfd, so a receive that starts after an earlier one
+        // consumed that signal stops here instead of waiting for a wake-up that will not come.
         // Holding references keeps pcap_close (and close of the eventfd) from running while we use them.
-        if (!TryAcquire(_handle))
+        if (Volatile.Read(ref _disposed) != 0 || !TryAcquire(_handle))
         {
             return ReceiveStatus.Closed;
         }
