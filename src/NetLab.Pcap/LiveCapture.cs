@@ -20,7 +20,7 @@ public sealed class LiveCapture : IDisposable
     private readonly SafeEventFdHandle _wake;
     private readonly int _fd;
     private readonly int _timeoutMs;
-    private readonly FrameCopier _copier = new(nanosecondTimestamps: false);
+    private readonly FrameCopier _copier;
     private readonly Lock _sendLock = new();
     private readonly uint _netmask;
     private int _disposed;
@@ -31,6 +31,7 @@ public sealed class LiveCapture : IDisposable
         _netmask = netmask;
         _timeoutMs = timeoutMs;
         _fd = PcapNative.GetSelectableFd(handle);
+        _copier = FrameCopier.For(handle);
         _wake = SafeEventFdHandle.Create();
         Device = device;
         ActivationWarning = activationWarning;
@@ -83,6 +84,8 @@ public sealed class LiveCapture : IDisposable
             // Without immediate mode this is how long the kernel fills a buffer block before handing it over.
             _ = PcapNative.SetTimeout(handle, options.TimeoutMs == 0 ? 100 : options.TimeoutMs);
             _ = PcapNative.SetBufferSize(handle, options.BufferSize ?? LiveCaptureOptions.DefaultBufferSize);
+            // Nanoseconds where the kernel offers them (Linux does); otherwise libpcap keeps microseconds.
+            _ = PcapNative.SetTimestampPrecision(handle, PcapNative.TimestampNano);
 
             int status = PcapNative.Activate(handle);
             if (status < 0)

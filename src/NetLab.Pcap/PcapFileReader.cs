@@ -7,11 +7,12 @@ namespace NetLab.Pcap;
 public sealed class PcapFileReader : IDisposable
 {
     private readonly SafePcapHandle _handle;
-    private readonly FrameCopier _copier = new(nanosecondTimestamps: true);
+    private readonly FrameCopier _copier;
 
     private PcapFileReader(SafePcapHandle handle, string path)
     {
         _handle = handle;
+        _copier = FrameCopier.For(handle);
         Path = path;
         LinkType = LinkTypes.FromDlt(PcapNative.DataLink(handle));
         Snaplen = PcapNative.Snapshot(handle);

@@ -72,6 +72,8 @@ public class LiveCaptureTests
         Assert.Equal(Enumerable.Range(0, Burst), received.Select(f => BinaryPrimitives.ReadInt32BigEndian(f.Data.AsSpan(FrameBuilder.UdpFrameLength(0)))));
         var statistics = capture.GetStatistics();
         Assert.True(statistics.Received >= Burst, $"pcap_stats counted {statistics.Received} frames"); // plus any before SetFilter
+        // Nanosecond timestamps: not every one of 200 can fall on a whole microsecond (DateTimeOffset keeps 100 ns).
+        Assert.Contains(received, frame => Tshark.TicksSinceEpoch(frame.Timestamp) % 10 != 0);
         Assert.Equal(0, statistics.Dropped);
     }
 
