@@ -73,7 +73,7 @@ public sealed class LiveCapture : IDisposable
         if (handle.IsInvalid)
         {
             handle.Dispose();
-            throw new PcapException(PcapErrorKind.Other, $"capture on {device} failed: {ErrorText(errorBuffer)}");
+            throw new PcapException(PcapErrorKind.Other, $"capture on {device} failed: {PcapNative.ErrorText(errorBuffer)}");
         }
         try
         {
@@ -100,7 +100,7 @@ public sealed class LiveCapture : IDisposable
             }
             if (PcapNative.SetNonBlocking(handle, 1, errorBuffer) != 0)
             {
-                throw new PcapException(PcapErrorKind.Other, $"capture on {device}: cannot enter non-blocking mode: {ErrorText(errorBuffer)}");
+                throw new PcapException(PcapErrorKind.Other, $"capture on {device}: cannot enter non-blocking mode: {PcapNative.ErrorText(errorBuffer)}");
             }
 
             // Looked up now, while the thread is still in the capture's network namespace.
@@ -320,9 +320,6 @@ public sealed class LiveCapture : IDisposable
         }
         return acquired;
     }
-
-    private static unsafe string ErrorText(byte* errorBuffer) =>
-        PcapNative.ErrorText(new ReadOnlySpan<byte>(errorBuffer, PcapNative.ErrorBufferSize));
 
     private static int ToNative(CaptureDirection direction) => direction switch
     {

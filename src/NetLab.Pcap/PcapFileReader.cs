@@ -36,7 +36,7 @@ public sealed class PcapFileReader : IDisposable
         {
             handle.Dispose();
             throw new PcapException(PcapErrorKind.Io,
-                $"cannot read capture file {path}: {PcapNative.ErrorText(new ReadOnlySpan<byte>(errorBuffer, PcapNative.ErrorBufferSize))}");
+                $"cannot read capture file {path}: {PcapNative.ErrorText(errorBuffer)}");
         }
         return new PcapFileReader(handle, path);
     }
