@@ -195,6 +195,25 @@ public class LiveCaptureTests
     }
 
     [RootFact]
+    public void Open_AnyDevice_DeliversLinuxCookedFrames()
+    {
+        using var network = TestNetwork.CreatePair("pcapany", "10.9.0.1/24", "10.9.0.2/24");
+        var (left, right) = (network.Hosts[0], network.Hosts[1]);
+        using var capture = PcapNamespaces.OpenIn(right, "any");
+        capture.SetFilter("udp dst port 9999");
+        using var sender = PcapNamespaces.OpenIn(left, "eth0");
+        byte[] frame = Numbered(PcapNamespaces.MacOf(left), PcapNamespaces.MacOf(right), "10.9.0.1", "10.9.0.2", 9999, 5);
+
+        sender.Send(frame);
+
+        Assert.Equal(LinkType.LinuxSll, capture.LinkType);
+        var received = Assert.Single(ReceiveFrames(capture, 1)).Data;
+        // LINKTYPE_LINUX_SLL: a 16-byte cooked header (protocol type last) replaces the 14-byte Ethernet header.
+        Assert.Equal(frame[14..], received[16..]);
+        Assert.Equal(0x0800, BinaryPrimitives.ReadUInt16BigEndian(received.AsSpan(14)));
+    }
+
+    [RootFact]
     public void Dispose_FromAnotherThread_WakesAReceiveThatWouldWaitForever()
     {
         using var network = TestNetwork.CreatePair("pcapwake", "10.9.0.1/24", null);
