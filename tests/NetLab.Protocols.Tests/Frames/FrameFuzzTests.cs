@@ -3,7 +3,6 @@ using NetLab.Protocols.Arp;
 using NetLab.Protocols.Ethernet;
 using NetLab.Protocols.Frames;
 using NetLab.Protocols.IP;
-using NetLab.Protocols.Tests.IP;
 using NetLab.Protocols.Transport;
 using Xunit.Sdk;
 
