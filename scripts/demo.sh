@@ -188,8 +188,9 @@ printf 'correct horse battery\n' | auth login --email "$email" --password-stdin 
 auth ping --count 200 --concurrency 4 --quiet 2>&1 | sed 's/^/  /' || die "ping failed"
 
 section "Sniffer report"
-kill -INT "$sniffer_pid"
-wait_exit "$sniffer_pid" 20 || die "the sniffer did not stop within 20s after SIGINT"
+# SIGTERM, not SIGINT: a script's background jobs start with SIGINT ignored.
+kill -TERM "$sniffer_pid"
+wait_exit "$sniffer_pid" 30 || die "the sniffer did not stop within 30s after SIGTERM"
 [ -s "$results/capture.pcap" ] || die "the sniffer wrote no capture"
 "$bin/sniffer" --read "$results/capture.pcap" --quiet --trusted-dhcp "$server" --report text \
   | tee "$results/report.txt" | sed 's/^/  /'
