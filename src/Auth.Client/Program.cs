@@ -17,10 +17,16 @@ var login = new Command("login", "log in and show the account") { Options = { em
 var changePassword = new Command("change-password", "log in, then change the password (stdin: current, then new)") { Options = { email, passwordStdin } };
 var pingQuiet = new Option<bool>("--quiet", "-q") { Description = "print only the summary, not every reply" };
 var ping = new Command("ping", "measure the server's response time with PING requests") { Options = { count, concurrency, pingQuiet } };
+var users = new Option<int>("--users") { Description = "accounts to register, then log in", DefaultValueFactory = _ => 64 };
+var benchConcurrency = new Option<int>("--concurrency") { Description = "connections sending at once", DefaultValueFactory = _ => 16 };
+var bench = new Command("bench", "registrations/s and logins/s: registers --users new accounts, then logs each in") { Options = { users, benchConcurrency } };
+var hashIterations = new Option<int>("--iterations") { Description = "PBKDF2-SHA256 iterations (as auth-server --pbkdf2-iterations)", DefaultValueFactory = _ => NetLab.Auth.Passwords.PasswordHasher.DefaultIterations };
+var seconds = new Option<int>("--seconds") { Description = "how long to measure", DefaultValueFactory = _ => 5 };
+var hashRate = new Command("hash-rate", "this machine's raw PBKDF2 verifications/s on all cores (no server involved)") { Options = { hashIterations, seconds } };
 var root = new RootCommand("auth-client: talk to auth-server (NLA/1, docs/auth.md); without a command, an interactive menu")
 {
     Options = { server, tls, tlsTrust, tlsInsecure },
-    Subcommands = { register, login, changePassword, ping },
+    Subcommands = { register, login, changePassword, ping, bench, hashRate },
 };
 
 root.SetAction((parse, ct) => WithClientAsync(parse, async client =>
@@ -63,6 +69,50 @@ ping.SetAction(async (parse, ct) =>
     {
         return Fail(e.Message);
     }
+});
+bench.SetAction(async (parse, ct) =>
+{
+    int accounts = parse.GetValue(users), connections = parse.GetValue(benchConcurrency);
+    if (accounts < 1 || connections < 1)
+    {
+        return Fail("--users and --concurrency must be at least 1");
+    }
+    if (!TryTarget(parse, out string host, out int port, out var tlsOptions))
+    {
+        return 2;
+    }
+    string run = Guid.NewGuid().ToString("N")[..8];
+    string Email(int i) => $"bench-{run}-{i % accounts}@lab.test";
+    try
+    {
+        foreach (var (name, operation) in new[] { ("registrations", AuthOperation.Register), ("logins", AuthOperation.Login) })
+        {
+            var summary = await AuthLoad.RunAsync(() => AuthClient.ConnectAsync(host, port, tlsOptions, ct), accounts, connections,
+                i => AuthFrame.Request(operation, Email(i), "bench-password"), null, ct);
+            Console.WriteLine($"--- {name}: {connections} connections ---");
+            Console.WriteLine(summary.Format().Replace("requests/s", name + "/s", StringComparison.Ordinal));
+            if (summary.Failures > 0)
+            {
+                return Fail($"{summary.Failures} {name} failed (is the server throttling or its database down?)");
+            }
+        }
+        return 0;
+    }
+    catch (AuthClientException e)
+    {
+        return Fail(e.Message);
+    }
+});
+hashRate.SetAction(parse =>
+{
+    int iterationCount = parse.GetValue(hashIterations), duration = parse.GetValue(seconds);
+    if (iterationCount < 1 || duration < 1)
+    {
+        return Fail("--iterations and --seconds must be at least 1");
+    }
+    double rate = NetLab.Auth.Passwords.PasswordHashRate.Measure(iterationCount, TimeSpan.FromSeconds(duration), Environment.ProcessorCount);
+    Console.WriteLine($"PBKDF2-SHA256 {iterationCount} iterations: {rate:0.0} verifications/s on {Environment.ProcessorCount} cores");
+    return 0;
 });
 return await root.Parse(args).InvokeAsync();
 
