@@ -49,7 +49,9 @@ for backend in sqlite mysql; do
   echo
   echo "=== $backend: auth-server --pbkdf2-iterations $ITERATIONS ==="
   # The raw rate is measured right before each run: on a shared machine the available CPU drifts.
-  raw=$($CLIENT hash-rate --iterations "$ITERATIONS" --seconds 10 | tee /dev/stderr | awk '{ print $(NF-4) }')
+  raw_line=$($CLIENT hash-rate --iterations "$ITERATIONS" --seconds 10)
+  echo "$raw_line"
+  raw=$(echo "$raw_line" | awk '{ print $(NF-4) }')
   $CLIENT --server "127.0.0.1:$port" bench --users "$USERS" --concurrency "$CONCURRENCY" | tee "$WORK/bench-$backend.txt"
   logins=$(sed -n '/^--- logins/,$p' "$WORK/bench-$backend.txt" | rate_of)
   awk -v l="$logins" -v r="$raw" 'BEGIN { printf "logins/s %.3f / raw PBKDF2 %.3f = %.2f of the physical limit\n", l, r, l / r }'
