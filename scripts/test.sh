@@ -11,7 +11,7 @@ install_packages \
   libpcap0.8 libmariadb3 iproute2 procps \
   tcpdump tshark \
   udhcpc isc-dhcp-client dnsmasq-base kea-dhcp4-server \
-  dnsutils knot-dnsutils nsd knot unbound \
+  dnsutils knot-dnsutils nsd knot unbound nftables \
   curl lftp vsftpd python3 python3-pyftpdlib openssl \
   mariadb-server python3-aiosmtpd
 

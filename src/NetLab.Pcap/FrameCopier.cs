@@ -1,0 +1,28 @@
+using NetLab.Pcap.Native;
+
+namespace NetLab.Pcap;
+
+/// <summary>Turns a pcap_pkthdr and its data into a <see cref="CapturedFrame"/> over a managed copy, so the
+/// frame stays valid even if another thread closes the handle (libpcap's buffer dies with it).</summary>
+internal sealed class FrameCopier(bool nanosecondTimestamps)
+{
+    private byte[] _buffer = new byte[2048];
+
+    public unsafe CapturedFrame Copy(PcapNative.PacketHeader* header, byte* data)
+    {
+        int length = (int)header->CaptureLength;
+        if (length > _buffer.Length)
+        {
+            _buffer = new byte[length];
+        }
+        new ReadOnlySpan<byte>(data, length).CopyTo(_buffer);
+        return new CapturedFrame(ToTimestamp(header->Seconds.Value, header->Fraction.Value), (int)header->Length, _buffer.AsSpan(0, length));
+    }
+
+    private DateTimeOffset ToTimestamp(long seconds, long fraction)
+    {
+        // DateTimeOffset counts 100 ns ticks: nanoseconds lose their last two digits.
+        long ticks = nanosecondTimestamps ? fraction / 100 : fraction * 10;
+        return DateTimeOffset.UnixEpoch.AddTicks((seconds * TimeSpan.TicksPerSecond) + ticks);
+    }
+}

@@ -1,0 +1,72 @@
+using NetLab.Pcap.Native;
+
+namespace NetLab.Pcap;
+
+/// <summary>Reads a capture file, pcap or pcapng, through libpcap (timestamps at nanosecond precision when the
+/// file has them).</summary>
+public sealed class PcapFileReader : IDisposable
+{
+    private readonly SafePcapHandle _handle;
+    private readonly FrameCopier _copier = new(nanosecondTimestamps: true);
+
+    private PcapFileReader(SafePcapHandle handle, string path)
+    {
+        _handle = handle;
+        Path = path;
+        LinkType = LinkTypes.FromDlt(PcapNative.DataLink(handle));
+        Snaplen = PcapNative.Snapshot(handle);
+    }
+
+    public string Path { get; }
+
+    public LinkType LinkType { get; }
+
+    /// <summary>The file's snapshot length; libpcap cuts any record that claims more bytes to this.</summary>
+    public int Snaplen { get; }
+
+    /// <summary>Opens a file; a missing, unreadable or unknown-format file throws <see cref="PcapException"/> (<see cref="PcapErrorKind.Io"/>).</summary>
+    public static unsafe PcapFileReader Open(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        PcapNative.EnsureLoaded();
+        byte* errorBuffer = stackalloc byte[PcapNative.ErrorBufferSize];
+        var handle = PcapNative.OpenOffline(path, PcapNative.TimestampNano, errorBuffer);
+        if (handle.IsInvalid)
+        {
+            handle.Dispose();
+            throw new PcapException(PcapErrorKind.Io,
+                $"cannot read capture file {path}: {PcapNative.ErrorText(new ReadOnlySpan<byte>(errorBuffer, PcapNative.ErrorBufferSize))}");
+        }
+        return new PcapFileReader(handle, path);
+    }
+
+    /// <summary>Every frame of a file, copied (for tests and small files).</summary>
+    public static IEnumerable<(DateTimeOffset Timestamp, int OriginalLength, byte[] Data)> ReadAll(string path)
+    {
+        using var reader = Open(path);
+        while (reader.TryReadNext(out var frame))
+        {
+            yield return (frame.Timestamp, frame.OriginalLength, frame.Data.ToArray());
+        }
+    }
+
+    /// <summary>The next frame, or false at the end of the file. A damaged file (truncated record) throws
+    /// <see cref="PcapException"/> (<see cref="PcapErrorKind.Io"/>). The data stays valid until the next call.</summary>
+    public unsafe bool TryReadNext(out CapturedFrame frame)
+    {
+        frame = default;
+        int status = PcapNative.NextEx(_handle, out var header, out byte* data);
+        if (status == 1)
+        {
+            frame = _copier.Copy(header, data);
+            return true;
+        }
+        if (status == PcapNative.ErrorEndOfFile)
+        {
+            return false;
+        }
+        throw new PcapException(PcapErrorKind.Io, $"cannot read capture file {Path}: {PcapErrors.Describe(status, PcapNative.LastError(_handle))}");
+    }
+
+    public void Dispose() => _handle.Dispose();
+}
