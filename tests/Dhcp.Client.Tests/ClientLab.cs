@@ -104,6 +104,25 @@ internal sealed class ClientLab : IDisposable
         return kea;
     }
 
+    /// <summary>NetLab's dhcp-server on the server host, pool 10.9.0.100-150, lease journal in the lab directory.</summary>
+    public BackgroundProcess StartNetLabServer(params string[] extra)
+    {
+        var server = Server.StartProgram("dhcp-server", [
+            "--interface", "eth0", "--dhcp-range", "10.9.0.100", "10.9.0.150", "255.255.255.0",
+            "--router", ServerIp, "--dns", DnsIp, "--domain", Domain, "--lease-file", NetLabServerLeaseFile, .. extra]);
+        server.WaitForLine("dhcp-server on eth0", TimeSpan.FromSeconds(30));
+        return server;
+    }
+
+    public string NetLabServerLeaseFile => Path("dhcp-server-leases.jsonl");
+
+    /// <summary>The last journal record for <paramref name="ip"/> in dhcp-server's lease file (the one that counts).</summary>
+    public JsonElement? NetLabServerLease(string ip) =>
+        File.Exists(NetLabServerLeaseFile)
+            ? File.ReadAllLines(NetLabServerLeaseFile).Where(l => l.Length > 0).Select(l => JsonDocument.Parse(l).RootElement)
+                .LastOrDefault(r => r.GetProperty("ip").GetString() == ip) is { ValueKind: JsonValueKind.Object } record ? record : null
+            : null;
+
     /// <summary>dhcp-client arguments every test uses: this lab's lease file and short ARP probing.</summary>
     public string[] ClientArgs(params string[] extra) =>
         ["eth0", "--lease-file", ClientLeaseFile, "--arp-interval", "200ms", "--retry-interval", "1s", .. extra];
