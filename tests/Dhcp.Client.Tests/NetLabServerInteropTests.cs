@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using NetLab.Testing;
 
 namespace Dhcp.Client.Tests;
@@ -25,14 +26,14 @@ public class NetLabServerInteropTests
         Assert.Equal(mac, granted.Value.GetProperty("mac").GetString());
 
         client.WaitForLine(@"RENEWING: DHCPREQUEST", Patience);
-        client.WaitForLine($@"lease of {address.Replace(".", @"\.", StringComparison.Ordinal)} renewed", Patience);
+        client.WaitForLine($@"lease of {Regex.Escape(address)} renewed", Patience);
         long renewedExpiry = lab.NetLabServerLease(address)!.Value.GetProperty("expires").GetInt64();
         Assert.True(renewedExpiry > granted.Value.GetProperty("expires").GetInt64(), "the renewal extended the lease on the server");
 
         client.Signal(15);
         Assert.True(client.WaitForExit(Patience), client.Output);
         Assert.Equal(0, client.ExitCode);
-        server.WaitForLine($@"DHCPRELEASE\(eth0\) {address.Replace(".", @"\.", StringComparison.Ordinal)}", Patience);
+        server.WaitForLine($@"DHCPRELEASE\(eth0\) {Regex.Escape(address)}", Patience);
         Assert.Equal("released", lab.NetLabServerLease(address)!.Value.GetProperty("state").GetString());
         Assert.Empty(lab.ClientAddresses());
     }

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Diagnostics;
 using System.Text.Json;
 using NetLab.Testing;
@@ -42,9 +43,9 @@ public class ReferenceServerInteropTests
             Assert.Equal(ClientLab.Domain, saved.RootElement.GetProperty("domain").GetString());
         }
 
-        client.WaitForLine($@"lease of {address.Replace(".", @"\.", StringComparison.Ordinal)} renewed", Patience);
+        client.WaitForLine($@"lease of {Regex.Escape(address)} renewed", Patience);
         // The renewal went to dnsmasq as a unicast REQUEST from the leased address (RENEWING).
-        dnsmasq.WaitForLine($@"DHCPREQUEST\(eth0\) {address.Replace(".", @"\.", StringComparison.Ordinal)} ", Patience);
+        dnsmasq.WaitForLine($@"DHCPREQUEST\(eth0\) {Regex.Escape(address)} ", Patience);
         Assert.True(CountMatches(dnsmasq.Output, "DHCPACK(eth0) " + address) >= 2, dnsmasq.Output);
         Assert.Contains($"{lab.ClientMac()} ", File.ReadAllText(lab.Path("dnsmasq.leases")));
     }
@@ -71,7 +72,7 @@ public class ReferenceServerInteropTests
         Assert.Equal([address + "/24"], lab.ClientAddresses());
         Assert.StartsWith($"default via {ClientLab.ServerIp} dev eth0", lab.ClientDefaultRoute());
 
-        client.WaitForLine($@"lease of {address.Replace(".", @"\.", StringComparison.Ordinal)} renewed", Patience);
+        client.WaitForLine($@"lease of {Regex.Escape(address)} renewed", Patience);
         // Kea's memfile appends a line per lease update: the first grant and at least one renewal.
         string mac = lab.ClientMac();
         var keaLines = File.ReadAllLines(lab.Path("kea-leases4.csv")).Where(l => l.StartsWith(address + "," + mac, StringComparison.Ordinal)).ToList();
@@ -136,7 +137,7 @@ public class ReferenceServerInteropTests
         Assert.True(client.WaitForExit(Patience), client.Output);
         Assert.Equal(0, client.ExitCode);
         Assert.Contains($"DHCPRELEASE of {address} to {ClientLab.ServerIp}", client.Output);
-        dnsmasq.WaitForLine($@"DHCPRELEASE\(eth0\) {address.Replace(".", @"\.", StringComparison.Ordinal)} {mac}", Patience);
+        dnsmasq.WaitForLine($@"DHCPRELEASE\(eth0\) {Regex.Escape(address)} {mac}", Patience);
         Assert.DoesNotContain(mac, File.ReadAllText(leases));
         Assert.Empty(lab.ClientAddresses());
         Assert.False(File.Exists(lab.ClientLeaseFile));
