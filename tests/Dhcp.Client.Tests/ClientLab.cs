@@ -42,12 +42,15 @@ internal sealed class ClientLab : IDisposable
         return (new ClientLab(network, server, client), squatter);
     }
 
+    /// <summary>Full path of a tool: daemons live in /usr/sbin, which a test runner's PATH may lack.</summary>
+    private static string Tool(string name) => Requirements.FindTool(name) ?? name;
+
     public string Path(string name) => System.IO.Path.Combine(Directory, name);
 
     /// <summary>dnsmasq as DHCP server only (--port=0) with private lease and pid files, logging to stderr.</summary>
     public BackgroundProcess StartDnsmasq(params string[] extra)
     {
-        var dnsmasq = Server.Start("dnsmasq", [
+        var dnsmasq = Server.Start(Tool("dnsmasq"), [
             "--no-daemon", "--conf-file=/dev/null", "--interface=eth0", "--bind-interfaces", "--port=0", "--log-facility=-",
             $"--dhcp-leasefile={Path("dnsmasq.leases")}", $"--pid-file={Path("dnsmasq.pid")}",
             $"--dhcp-option=option:router,{ServerIp}", $"--dhcp-option=option:dns-server,{DnsIp}",
@@ -99,7 +102,7 @@ internal sealed class ClientLab : IDisposable
         };
         string configPath = Path("kea-dhcp4.json");
         File.WriteAllText(configPath, JsonSerializer.Serialize(config));
-        var kea = Server.Start("env", $"KEA_PIDFILE_DIR={Directory}", $"KEA_LOCKFILE_DIR={Directory}", "kea-dhcp4", "-c", configPath);
+        var kea = Server.Start("env", $"KEA_PIDFILE_DIR={Directory}", $"KEA_LOCKFILE_DIR={Directory}", Tool("kea-dhcp4"), "-c", configPath);
         kea.WaitForLine("DHCP4_STARTED", TimeSpan.FromSeconds(15));
         return kea;
     }
