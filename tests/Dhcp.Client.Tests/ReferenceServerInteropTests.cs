@@ -19,7 +19,7 @@ public class ReferenceServerInteropTests
         // dnsmasq's shortest lease is 2m; T1/T2 options bring the renewal within the test.
         var dnsmasq = lab.StartDnsmasq("--dhcp-range=10.9.0.100,10.9.0.150,255.255.255.0,2m",
             "--dhcp-option=option:T1,5", "--dhcp-option=option:T2,100");
-        var client = lab.StartClient(lab.ClientArgs("--resolv-conf", resolvConf));
+        var client = lab.StartClient(lab.ClientArgs("--resolv-conf", resolvConf, "--hostname", "labclient"));
         string obtained = client.WaitForLine(@"lease of 10\.9\.0\.\d+ obtained from 10\.9\.0\.1", Patience);
         string address = obtained.Split(' ')[3];
 
@@ -47,7 +47,28 @@ public class ReferenceServerInteropTests
         // The renewal went to dnsmasq as a unicast REQUEST from the leased address (RENEWING).
         dnsmasq.WaitForLine($@"DHCPREQUEST\(eth0\) {Regex.Escape(address)} ", Patience);
         Assert.True(CountMatches(dnsmasq.Output, "DHCPACK(eth0) " + address) >= 2, dnsmasq.Output);
-        Assert.Contains($"{lab.ClientMac()} ", File.ReadAllText(lab.Path("dnsmasq.leases")));
+        // dnsmasq's lease line: expiry, MAC, address, host name (option 12), client identifier (default 01 + MAC).
+        string mac = lab.ClientMac();
+        Assert.Contains($"{mac} {address} labclient 01:{mac}", File.ReadAllText(lab.Path("dnsmasq.leases")));
+    }
+
+    [RootFact("dnsmasq", "ip")]
+    public void Dnsmasq_Restart_InitRebootKeepsTheSavedAddress()
+    {
+        using var lab = ClientLab.Pair();
+        var dnsmasq = lab.StartDnsmasq("--dhcp-range=10.9.0.100,10.9.0.150,255.255.255.0,2m");
+        var first = lab.RunClient(lab.ClientArgs("--once"));
+        Assert.True(first.ExitCode == 0, first.Output);
+        string address = Assert.Single(lab.ClientAddresses()).Split('/')[0];
+        int discovers = CountMatches(dnsmasq.Output, "DHCPDISCOVER(eth0)");
+
+        var second = lab.RunClient(lab.ClientArgs("--once"));
+        Assert.True(second.ExitCode == 0, second.Output);
+        Assert.Contains($"INIT-REBOOT: DHCPREQUEST for saved address {address}", second.Output);
+        Assert.Contains($"DHCPACK of {address} from {ClientLab.ServerIp}", second.Output);
+        Assert.DoesNotContain("DHCPDISCOVER", second.Output);
+        Assert.Equal([address + "/24"], lab.ClientAddresses());
+        Assert.Equal(discovers, CountMatches(dnsmasq.Output, "DHCPDISCOVER(eth0)"));
     }
 
     [RootFact("kea-dhcp4", "ip")]
