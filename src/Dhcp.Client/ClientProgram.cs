@@ -57,7 +57,7 @@ internal static class ClientProgram
                 RequestBroadcast = settings.RequestBroadcast,
             };
             var probe = settings.ArpProbes > 0 ? new ArpConflictProbe(settings.Interface, info.Mac, settings.ArpProbes, settings.ArpInterval, logger) : null;
-            var reporter = new LeaseReporter(settings, logger);
+            var reporter = new LeaseReporter(settings, probe, logger);
             var client = new Client(options, transport, probe, reporter, logger);
             try
             {

@@ -14,9 +14,21 @@ public class NetLabServerInteropTests
     {
         using var lab = ClientLab.Pair();
         var server = lab.StartNetLabServer("--lease-time", "10s");
+        using var arp = new ArpRecorder(lab.Server);
         var client = lab.StartClient(lab.ClientArgs("--release"));
         string address = client.WaitForLine(@"lease of 10\.9\.0\.\d+ obtained from 10\.9\.0\.1, lease time 10s", Patience).Split(' ')[3];
         string mac = lab.ClientMac();
+
+        // RFC 5227: probes from 0.0.0.0 before the address is used, then announcements of it from the client.
+        var fromClient = arp.Packets.Where(p => p.SenderMac.ToString() == mac && p.TargetIp.ToString() == address).ToList();
+        Assert.Contains(fromClient, p => p.SenderIp.IsAny);
+        var started = DateTime.UtcNow;
+        while (!fromClient.Any(p => p.IsGratuitous) && DateTime.UtcNow - started < Patience)
+        {
+            Thread.Sleep(50);
+            fromClient = arp.Packets.Where(p => p.SenderMac.ToString() == mac && p.TargetIp.ToString() == address).ToList();
+        }
+        Assert.Equal(2, fromClient.Count(p => p.IsGratuitous));
 
         Assert.Equal([address + "/24"], lab.ClientAddresses());
         Assert.StartsWith($"default via {ClientLab.ServerIp} dev eth0", lab.ClientDefaultRoute());
