@@ -169,11 +169,11 @@ auth_ip=$(ip netns exec "$(lab_ns client1)" "$bin/dns-client" auth.lab.test A --
 [ -n "$auth_ip" ] || die "client1 could not resolve auth.lab.test"
 ok "auth.lab.test is $auth_ip"
 auth() { ip netns exec "$(lab_ns client1)" "$bin/auth-client" --server "$auth_ip:12345" "$@"; }
-printf 'correct horse battery\n' | auth register "$email" --password-stdin 2>&1 | sed 's/^/  /' \
+printf 'correct horse battery\n' | auth register --email "$email" --password-stdin 2>&1 | sed 's/^/  /' \
   || die "registration failed"
-printf 'correct horse battery\n' | auth login "$email" --password-stdin 2>&1 | sed 's/^/  /' \
+printf 'correct horse battery\n' | auth login --email "$email" --password-stdin 2>&1 | sed 's/^/  /' \
   || die "login failed"
-auth ping --count 200 --concurrency 4 2>&1 | sed 's/^/  /' || die "ping failed"
+auth ping --count 200 --concurrency 4 --quiet 2>&1 | sed 's/^/  /' || die "ping failed"
 
 section "Sniffer report"
 kill -INT "$sniffer_pid"
