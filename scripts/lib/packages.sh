@@ -18,6 +18,14 @@ install_packages() {
     fi
   fi
   echo "Installing: ${missing[*]}"
-  ${SUDO:-} env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  ${SUDO:-} env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  local log
+  log=$(mktemp)
+  if ! { ${SUDO:-} env DEBIAN_FRONTEND=noninteractive apt-get update -qq \
+         && ${SUDO:-} env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; } >"$log" 2>&1; then
+    cat "$log" >&2
+    rm -f "$log"
+    echo "Could not install: ${missing[*]} (apt-get output above)." >&2
+    return 1
+  fi
+  rm -f "$log"
 }

@@ -1,0 +1,126 @@
+using NetLab.Sniffer.Decoding;
+using NetLab.Sniffer.Reporting;
+
+namespace NetLab.Sniffer.Analysis;
+
+/// <summary>TCP and UDP flows keyed by both endpoints (either direction): bytes each way, duration, the
+/// TCP handshake round trip (SYN to the ACK that completes it, as Wireshark's initial RTT) and
+/// retransmissions (a segment that carries no sequence space beyond what that side already sent).</summary>
+public sealed class ConversationTracker
+{
+    private readonly Dictionary<Key, Flow> _flows = [];
+
+    public void Observe(DecodedFrame frame)
+    {
+        if (frame.SourceIp is not { } src || frame.DestinationIp is not { } dst || frame.IpProtocol is not (6 or 17))
+        {
+            return;
+        }
+        var a = new Endpoint(src, frame.SourcePort);
+        var b = new Endpoint(dst, frame.DestinationPort);
+        bool forward = a.CompareTo(b) <= 0;
+        var key = forward ? new Key(frame.IpProtocol, a, b) : new Key(frame.IpProtocol, b, a);
+        if (!_flows.TryGetValue(key, out var flow))
+        {
+            _flows[key] = flow = new Flow(frame.Timestamp, a);
+        }
+        flow.Frames++;
+        flow.Bytes += frame.OriginalLength;
+        flow.Last = frame.Timestamp;
+        bool fromInitiator = a == flow.Initiator;
+        if (fromInitiator)
+        {
+            flow.BytesFromInitiator += frame.OriginalLength;
+        }
+        if (frame.Tcp is { } tcp)
+        {
+            flow.Observe(tcp, fromInitiator, frame.Timestamp);
+        }
+    }
+
+    public IReadOnlyList<ConversationRow> Rows() => _flows
+        .OrderByDescending(kv => kv.Value.Bytes)
+        .Select(kv =>
+        {
+            var (key, flow) = (kv.Key, kv.Value);
+            var responder = key.Low == flow.Initiator ? key.High : key.Low;
+            return new ConversationRow(key.Protocol == 6 ? "TCP" : "UDP", flow.Initiator.ToString(), responder.ToString(),
+                flow.Frames, flow.Bytes, flow.BytesFromInitiator, flow.Bytes - flow.BytesFromInitiator, flow.First,
+                (flow.Last - flow.First).TotalSeconds, flow.HandshakeRttMs, flow.Retransmissions, key.Protocol == 6 ? flow.State : null);
+        }).ToList();
+
+    private readonly record struct Endpoint(NetAddress Address, ushort Port) : IComparable<Endpoint>
+    {
+        public int CompareTo(Endpoint other)
+        {
+            int c = Address.CompareTo(other.Address);
+            return c != 0 ? c : Port.CompareTo(other.Port);
+        }
+
+        public override string ToString() => Address.IsV6 ? $"[{Address}]:{Port}" : $"{Address}:{Port}";
+    }
+
+    private readonly record struct Key(int Protocol, Endpoint Low, Endpoint High);
+
+    private sealed class Flow(DateTimeOffset first, Endpoint initiator)
+    {
+        private DateTimeOffset? _synTime;
+        private bool _synAckSeen;
+        // Highest sequence number end seen per direction; null until that side sent a segment.
+        private uint? _nextSeqFromInitiator;
+        private uint? _nextSeqFromResponder;
+
+        public DateTimeOffset First { get; } = first;
+        public DateTimeOffset Last { get; set; } = first;
+        public Endpoint Initiator { get; private set; } = initiator;
+        public long Frames { get; set; }
+        public long Bytes { get; set; }
+        public long BytesFromInitiator { get; set; }
+        public double? HandshakeRttMs { get; private set; }
+        public long Retransmissions { get; private set; }
+        public string State { get; private set; } = "open";
+
+        public void Observe(TcpFacts tcp, bool fromInitiator, DateTimeOffset time)
+        {
+            if (tcp.Has(TcpFacts.Syn) && !tcp.Has(TcpFacts.AckFlag))
+            {
+                _synTime ??= time;
+                State = "handshake";
+            }
+            else if (tcp.Has(TcpFacts.Syn) && tcp.Has(TcpFacts.AckFlag))
+            {
+                _synAckSeen = true;
+            }
+            else if (_synAckSeen && HandshakeRttMs is null && _synTime is { } syn && fromInitiator && tcp.Has(TcpFacts.AckFlag))
+            {
+                HandshakeRttMs = (time - syn).TotalMilliseconds;
+                State = "established";
+            }
+            if (tcp.Has(TcpFacts.Rst))
+            {
+                State = "reset";
+            }
+            else if (tcp.Has(TcpFacts.Fin))
+            {
+                State = "closed";
+            }
+
+            // SYN and FIN each take one sequence number (RFC 9293 3.4).
+            uint length = (uint)tcp.PayloadLength + (tcp.Has(TcpFacts.Syn) ? 1u : 0u) + (tcp.Has(TcpFacts.Fin) ? 1u : 0u);
+            if (length == 0)
+            {
+                return;
+            }
+            uint end = tcp.Sequence + length;
+            ref uint? next = ref fromInitiator ? ref _nextSeqFromInitiator : ref _nextSeqFromResponder;
+            if (next is { } seen && (int)(end - seen) <= 0)
+            {
+                Retransmissions++;
+            }
+            else
+            {
+                next = end;
+            }
+        }
+    }
+}

@@ -1,0 +1,87 @@
+using NetLab.Sniffer.Decoding;
+using NetLab.Sniffer.Reporting;
+
+namespace NetLab.Sniffer.Analysis;
+
+/// <summary>Pairs DNS responses with their queries by (client, client port, id, question) and flags two
+/// different answers to one query (a race won by a forger) and answers from a server the client never asked.</summary>
+public sealed class DnsTracker(AlertLog alerts)
+{
+    /// <summary>Queries kept for matching; older ones are reported but no longer matched (bounded memory).</summary>
+    private const int MaxOpenQueries = 100_000;
+
+    private readonly Dictionary<(NetAddress Client, ushort Port, ushort Id, string Question), List<Query>> _byKey = [];
+    private readonly List<Query> _ordered = [];
+
+    public void Observe(DecodedFrame frame)
+    {
+        if (frame.Dns is not { } dns || frame.SourceIp is not { } src || frame.DestinationIp is not { } dst)
+        {
+            return;
+        }
+        if (!dns.IsResponse)
+        {
+            var key = (src, frame.SourcePort, dns.Id, dns.QuestionKey);
+            if (!_byKey.TryGetValue(key, out var list))
+            {
+                if (_byKey.Count >= MaxOpenQueries)
+                {
+                    _byKey.Clear();
+                }
+                _byKey[key] = list = [];
+            }
+            if (!list.Any(q => q.Server == dst))
+            {
+                var query = new Query(frame.Timestamp, src, dst, dns.Id, dns.QuestionKey);
+                list.Add(query);
+                _ordered.Add(query);
+            }
+            return;
+        }
+
+        if (!_byKey.TryGetValue((dst, frame.DestinationPort, dns.Id, dns.QuestionKey), out var queries))
+        {
+            return; // the query happened before the capture started
+        }
+        var asked = queries.FirstOrDefault(q => q.Server == src);
+        if (asked is null)
+        {
+            alerts.Raise(AlertKinds.DnsAnswerFromUnaskedServer, "high", $"{src}>{dst}#{dns.Id}", frame.Timestamp, frame.Number,
+                $"{src} answered {dst}'s query {dns.Id} for {dns.QuestionKey} with [{Describe(dns)}], but the client asked {string.Join(", ", queries.Select(q => q.Server))} (possible forged DNS answer)");
+            return;
+        }
+        string answer = dns.ResponseCode + ":" + dns.AnswerKey;
+        if (asked.AnswerKey is null)
+        {
+            asked.AnswerKey = answer;
+            asked.Answers = dns.Answers.Select(a => $"{a.Name} {a.Type} {a.Data}").ToList();
+            asked.ResponseCode = dns.ResponseCode;
+            asked.ResponseTime = frame.Timestamp;
+        }
+        else if (asked.AnswerKey != answer)
+        {
+            alerts.Raise(AlertKinds.ForgedDnsAnswer, "high", $"{dst}#{dns.Id}#{dns.QuestionKey}", frame.Timestamp, frame.Number,
+                $"two different answers to {dst}'s query {dns.Id} for {dns.QuestionKey} from {src}: [{string.Join(", ", asked.Answers ?? [])}] then [{Describe(dns)}] (possible forged DNS answer)");
+        }
+    }
+
+    public IReadOnlyList<DnsQueryRow> Rows() => _ordered.Select(q => new DnsQueryRow(
+        q.Time, q.Client.ToString(), q.Server.ToString(), q.Id, q.Question, q.Answers ?? [], q.ResponseCode,
+        q.ResponseTime is { } t ? (t - q.Time).TotalMilliseconds : null)).ToList();
+
+    private static string Describe(DnsFacts dns) =>
+        dns.Answers.Count == 0 ? dns.ResponseCode : string.Join(", ", dns.Answers.Select(a => $"{a.Type} {a.Data}"));
+
+    private sealed class Query(DateTimeOffset time, NetAddress client, NetAddress server, ushort id, string question)
+    {
+        public DateTimeOffset Time { get; } = time;
+        public NetAddress Client { get; } = client;
+        public NetAddress Server { get; } = server;
+        public ushort Id { get; } = id;
+        public string Question { get; } = question;
+        public string? AnswerKey { get; set; }
+        public List<string>? Answers { get; set; }
+        public string? ResponseCode { get; set; }
+        public DateTimeOffset? ResponseTime { get; set; }
+    }
+}

@@ -1,0 +1,16 @@
+namespace NetLab.Sniffer.Decoding;
+
+/// <summary>How much the decoder works per frame and which ports carry which application protocol.</summary>
+public sealed class DecoderOptions
+{
+    /// <summary>Fill every header field into the layers (for --layers and --hex); off, only the one-line summary and facts.</summary>
+    public bool Detailed { get; init; }
+
+    /// <summary>Print absolute TCP sequence numbers (tcpdump -S); by default they are relative to the first seen.</summary>
+    public bool AbsoluteTcpSequence { get; init; }
+
+    public IReadOnlySet<ushort> DnsPorts { get; init; } = new HashSet<ushort> { 53 };
+    public IReadOnlySet<ushort> FtpPorts { get; init; } = new HashSet<ushort> { 21 };
+    /// <summary>TCP ports of NetLab's auth service (docs/auth.md).</summary>
+    public IReadOnlySet<ushort> AuthPorts { get; init; } = new HashSet<ushort> { 4433 };
+}

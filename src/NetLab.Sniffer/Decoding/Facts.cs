@@ -1,0 +1,64 @@
+using System.Net;
+using NetLab.Protocols.Addressing;
+
+namespace NetLab.Sniffer.Decoding;
+
+/// <summary>An IPv4 or IPv6 address in a value type, so that the statistics can key on it without allocating.</summary>
+public readonly record struct NetAddress(UInt128 Bits, bool IsV6) : IComparable<NetAddress>
+{
+    public static NetAddress FromIPv4(IPv4Address address) => new(address.Value, false);
+
+    public static NetAddress FromIPv6(ReadOnlySpan<byte> sixteenBytes) =>
+        new(System.Buffers.Binary.BinaryPrimitives.ReadUInt128BigEndian(sixteenBytes), true);
+
+    public IPv4Address AsIPv4 => new((uint)Bits);
+
+    public int CompareTo(NetAddress other) => IsV6 != other.IsV6 ? IsV6.CompareTo(other.IsV6) : Bits.CompareTo(other.Bits);
+
+    public override string ToString()
+    {
+        if (!IsV6)
+        {
+            return AsIPv4.ToString();
+        }
+        Span<byte> bytes = stackalloc byte[16];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt128BigEndian(bytes, Bits);
+        return new IPAddress(bytes).ToString();
+    }
+}
+
+public sealed record ArpFacts(int Operation, MacAddress SenderMac, IPv4Address SenderIp, MacAddress TargetMac, IPv4Address TargetIp)
+{
+    /// <summary>A sender announcing its own address (RFC 5227 section 3): sender IP equals target IP.</summary>
+    public bool IsGratuitous => SenderIp == TargetIp && !SenderIp.IsAny;
+}
+
+/// <summary>TCP header values the statistics need (flags as the raw byte so this type stands alone).</summary>
+public readonly record struct TcpFacts(byte Flags, uint Sequence, uint Acknowledgment, ushort Window, int PayloadLength)
+{
+    public const byte Fin = 0x01, Syn = 0x02, Rst = 0x04, Psh = 0x08, AckFlag = 0x10, Urg = 0x20;
+
+    public bool Has(byte flag) => (Flags & flag) != 0;
+}
+
+public sealed record DhcpFacts(
+    string MessageType, bool IsReply, uint TransactionId, MacAddress ClientMac, IPv4Address ClientIp, IPv4Address YourIp,
+    IPv4Address? ServerIdentifier, IPv4Address? RequestedIp, string? HostName);
+
+public sealed record DnsRecordFacts(string Name, string Type, string Data);
+
+public sealed record DnsFacts(
+    ushort Id, bool IsResponse, string ResponseCode, IReadOnlyList<DnsRecordFacts> Questions, IReadOnlyList<DnsRecordFacts> Answers)
+{
+    /// <summary>The first question as "name type", the key for matching a response to its query.</summary>
+    public string QuestionKey => Questions.Count == 0 ? "" : $"{Questions[0].Name} {Questions[0].Type}";
+
+    /// <summary>The answer data in a canonical order, for comparing two answers to one query.</summary>
+    public string AnswerKey => string.Join(",", Answers.Select(a => $"{a.Type}={a.Data}").Order(StringComparer.Ordinal));
+}
+
+/// <summary>One FTP control line: a command (Verb, Argument) or a reply (Code, Text).</summary>
+public sealed record FtpFacts(bool IsCommand, string Verb, string Argument, int Code, string Text);
+
+/// <summary>One auth-protocol frame: the operation and the user it names; the password itself is never kept.</summary>
+public sealed record AuthFacts(string Operation, string? User, bool CarriesPassword, bool IsResponse);

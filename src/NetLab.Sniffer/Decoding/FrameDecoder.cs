@@ -1,0 +1,232 @@
+using System.Globalization;
+using System.Text;
+using NetLab.Pcap;
+using NetLab.Protocols.Addressing;
+using NetLab.Protocols.Arp;
+using NetLab.Protocols.Ethernet;
+
+namespace NetLab.Sniffer.Decoding;
+
+/// <summary>Turns captured bytes into a <see cref="DecodedFrame"/>: walks the link layer, ARP or IP, the
+/// transport and the application protocol with NetLab.Protocols' codecs, builds a tcpdump-style summary and,
+/// when detailed, every header field. A layer that cannot be read is marked Truncated or Malformed and the
+/// walk stops there; nothing in here throws on bad input.</summary>
+public sealed partial class FrameDecoder(DecoderOptions options)
+{
+    private readonly StringBuilder _summary = new(256);
+    private readonly TcpSequenceBases _tcpBases = new();
+
+    public DecoderOptions Options { get; } = options;
+
+    private bool Detailed => Options.Detailed;
+
+    public DecodedFrame Decode(long number, DateTimeOffset timestamp, int originalLength, byte[] data, LinkType linkType)
+    {
+        var frame = new DecodedFrame(number, timestamp, originalLength, data);
+        _summary.Clear();
+        switch (linkType)
+        {
+            case LinkType.Ethernet:
+                DecodeEthernet(frame, 0);
+                break;
+            case LinkType.Null or LinkType.Loop:
+                DecodeLoopback(frame, linkType);
+                break;
+            case LinkType.Raw or LinkType.IPv4 or LinkType.IPv6:
+                DecodeIp(frame, 0, data.Length > 0 && (data[0] >> 4) == 6);
+                break;
+            case LinkType.LinuxSll:
+                DecodeLinuxCooked(frame);
+                break;
+            default:
+                _summary.Append(CultureInfo.InvariantCulture, $"unsupported link type {linkType}, length {originalLength}");
+                break;
+        }
+        frame.Summary = _summary.ToString();
+        return frame;
+    }
+
+    private Layer AddLayer(DecodedFrame frame, string name, string title, int offset, int length)
+    {
+        var layer = new Layer(name, title, offset, length);
+        frame.Layers.Add(layer);
+        return layer;
+    }
+
+    /// <summary>Marks a layer that could not be read: Truncated when the capture ended inside it, else Malformed.</summary>
+    private void Broken(DecodedFrame frame, Layer layer, int needed, string what)
+    {
+        bool truncated = frame.Data.Length < frame.OriginalLength && layer.Offset + needed > frame.Data.Length;
+        layer.MarkBroken(truncated ? LayerStatus.Truncated : LayerStatus.Malformed,
+            truncated ? $"{what}: capture ends after {frame.Data.Length - layer.Offset} bytes" : what);
+        _summary.Append(truncated ? $" [|{layer.Name}]" : $" [malformed {layer.Name}: {what}]");
+    }
+
+    private void DecodeEthernet(DecodedFrame frame, int offset)
+    {
+        var span = frame.Data.AsSpan(offset);
+        var layer = AddLayer(frame, "eth", "Ethernet II", offset, Math.Min(span.Length, EthernetHeader.UntaggedLength));
+        if (!EthernetHeader.TryRead(span, out var eth, out int headerLength))
+        {
+            Broken(frame, layer, EthernetHeader.TaggedLength, "shorter than an Ethernet header");
+            return;
+        }
+        frame.SourceMac = eth.Source;
+        frame.DestinationMac = eth.Destination;
+        if (Detailed)
+        {
+            layer.Add("Destination", Describe(eth.Destination));
+            layer.Add("Source", Describe(eth.Source));
+        }
+        if (eth.VlanTci is { } tci)
+        {
+            if (Detailed)
+            {
+                layer.Add("Type", "802.1Q Virtual LAN (0x8100)");
+            }
+            var vlan = AddLayer(frame, "vlan", "802.1Q Virtual LAN", offset + 14, 4);
+            frame.VlanId = (ushort)(tci & 0x0FFF);
+            if (Detailed)
+            {
+                vlan.Add("Priority", $"{tci >> 13}");
+                vlan.Add("Drop eligible", $"{(tci >> 12) & 1}");
+                vlan.Add("VLAN ID", $"{tci & 0x0FFF}");
+                vlan.Add("Type", EtherTypeName(eth.EtherType));
+            }
+            _summary.Append(CultureInfo.InvariantCulture, $"vlan {tci & 0x0FFF}, p {tci >> 13}, ");
+        }
+        else if (Detailed)
+        {
+            layer.Add("Type", EtherTypeName(eth.EtherType));
+        }
+        DecodeEtherPayload(frame, offset + headerLength, eth.EtherType);
+    }
+
+    private void DecodeEtherPayload(DecodedFrame frame, int offset, EtherType type)
+    {
+        switch (type)
+        {
+            case EtherType.IPv4:
+                DecodeIp(frame, offset, false);
+                break;
+            case EtherType.IPv6:
+                DecodeIp(frame, offset, true);
+                break;
+            case EtherType.Arp:
+                DecodeArp(frame, offset);
+                break;
+            default:
+                _summary.Append((ushort)type < EthernetHeader.MinimumEtherType ? "802.3" : "ethertype " + EtherTypeName(type))
+                    .Append(CultureInfo.InvariantCulture, $", length {frame.OriginalLength}");
+                break;
+        }
+    }
+
+    /// <summary>BSD loopback (DLT_NULL/DLT_LOOP): a 4-byte address family, host order for NULL, network order for LOOP.</summary>
+    private void DecodeLoopback(DecodedFrame frame, LinkType linkType)
+    {
+        var layer = AddLayer(frame, "null", "Null/Loopback", 0, 4);
+        if (frame.Data.Length < 4)
+        {
+            Broken(frame, layer, 4, "shorter than the 4-byte loopback header");
+            return;
+        }
+        uint family = linkType == LinkType.Loop
+            ? System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(frame.Data)
+            : System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(frame.Data);
+        if ((family & 0xFFFF) == 0 && family != 0)
+        {
+            family >>= 24; // written in the other byte order
+        }
+        if (Detailed)
+        {
+            layer.Add("Family", family switch { 2 => "IP (2)", 24 or 28 or 30 => $"IPv6 ({family})", _ => $"{family}" });
+        }
+        if (family is 2 or 24 or 28 or 30)
+        {
+            DecodeIp(frame, 4, family != 2);
+        }
+        else
+        {
+            _summary.Append(CultureInfo.InvariantCulture, $"loopback family {family}, length {frame.OriginalLength}");
+        }
+    }
+
+    /// <summary>Linux cooked capture v1 (tcpdump -i any): 16 bytes, protocol type at offset 14.</summary>
+    private void DecodeLinuxCooked(DecodedFrame frame)
+    {
+        var layer = AddLayer(frame, "sll", "Linux cooked capture v1", 0, 16);
+        if (frame.Data.Length < 16)
+        {
+            Broken(frame, layer, 16, "shorter than the 16-byte cooked header");
+            return;
+        }
+        var type = (EtherType)System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(frame.Data.AsSpan(14));
+        if (Detailed)
+        {
+            layer.Add("Packet type", $"{System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(frame.Data)}");
+            layer.Add("Protocol", EtherTypeName(type));
+        }
+        DecodeEtherPayload(frame, 16, type);
+    }
+
+    private void DecodeArp(DecodedFrame frame, int offset)
+    {
+        var span = frame.Data.AsSpan(offset);
+        var layer = AddLayer(frame, "arp", "Address Resolution Protocol", offset, Math.Min(span.Length, ArpPacket.Length));
+        _summary.Append("ARP, ");
+        if (!ArpPacket.TryRead(span, out var arp, out _))
+        {
+            Broken(frame, layer, ArpPacket.Length, "not an Ethernet/IPv4 ARP packet");
+            return;
+        }
+        frame.Arp = new ArpFacts((int)arp.Operation, arp.SenderMac, arp.SenderIp, arp.TargetMac, arp.TargetIp);
+        if (Detailed)
+        {
+            layer.Add("Hardware type", "Ethernet (1)");
+            layer.Add("Protocol type", "IPv4 (0x0800)");
+            layer.Add("Opcode", $"{OperationName(arp.Operation)} ({(int)arp.Operation})");
+            layer.Add("Sender MAC", Describe(arp.SenderMac));
+            layer.Add("Sender IP", arp.SenderIp.ToString());
+            layer.Add("Target MAC", Describe(arp.TargetMac));
+            layer.Add("Target IP", arp.TargetIp.ToString());
+            if (arp.IsGratuitous)
+            {
+                layer.Add("Gratuitous", "yes (sender IP = target IP)");
+            }
+        }
+        // The length tcpdump prints is the ARP payload captured (28 plus any padding).
+        int length = frame.OriginalLength - offset;
+        switch (arp.Operation)
+        {
+            case ArpOperation.Request:
+                _summary.Append(CultureInfo.InvariantCulture, $"Request who-has {arp.TargetIp}");
+                if (!arp.TargetMac.Equals(MacAddress.Zero))
+                {
+                    _summary.Append(CultureInfo.InvariantCulture, $" ({arp.TargetMac})");
+                }
+                _summary.Append(CultureInfo.InvariantCulture, $" tell {arp.SenderIp}, length {length}");
+                break;
+            case ArpOperation.Reply:
+                _summary.Append(CultureInfo.InvariantCulture, $"Reply {arp.SenderIp} is-at {arp.SenderMac}, length {length}");
+                break;
+            default:
+                _summary.Append(CultureInfo.InvariantCulture, $"{OperationName(arp.Operation)} {arp.SenderIp} ({arp.SenderMac}) to {arp.TargetIp}, length {length}");
+                break;
+        }
+    }
+
+    private static string OperationName(ArpOperation operation) => operation switch
+    {
+        ArpOperation.Request => "request",
+        ArpOperation.Reply => "reply",
+        ArpOperation.ReverseRequest => "reverse request",
+        ArpOperation.ReverseReply => "reverse reply",
+        _ => $"opcode {(int)operation}",
+    };
+
+    private static string Describe(MacAddress mac) => mac.IsBroadcast ? $"{mac} (broadcast)" : mac.IsMulticast ? $"{mac} (multicast)" : mac.ToString();
+
+    internal static string EtherTypeName(EtherType type) =>
+        Enum.IsDefined(type) ? $"{type} (0x{(ushort)type:x4})" : $"Unknown (0x{(ushort)type:x4})";
+}

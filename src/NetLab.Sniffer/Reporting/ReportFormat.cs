@@ -1,0 +1,35 @@
+namespace NetLab.Sniffer.Reporting;
+
+public enum ReportFormat
+{
+    Text,
+    Json,
+    Html,
+}
+
+/// <summary>Picks the renderer for a format.</summary>
+public static class ReportRenderer
+{
+    public static string Render(CaptureReport report, ReportFormat format) => format switch
+    {
+        ReportFormat.Json => JsonReportRenderer.Render(report),
+        ReportFormat.Html => HtmlReportRenderer.Render(report),
+        _ => TextReportRenderer.Render(report),
+    };
+
+    public static string FileExtension(ReportFormat format) => format switch
+    {
+        ReportFormat.Json => ".json",
+        ReportFormat.Html => ".html",
+        _ => ".txt",
+    };
+
+    internal static string Bytes(long bytes) => bytes switch
+    {
+        < 10_000 => $"{bytes} B",
+        < 10_000_000 => $"{bytes / 1024.0:0.0} KiB",
+        _ => $"{bytes / (1024.0 * 1024):0.0} MiB",
+    };
+
+    internal static string Ms(double? ms) => ms is { } v ? $"{v:0.###} ms" : "-";
+}

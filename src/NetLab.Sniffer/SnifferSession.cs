@@ -1,0 +1,242 @@
+using NetLab.Pcap;
+using NetLab.Sniffer.Analysis;
+using NetLab.Sniffer.Decoding;
+using NetLab.Sniffer.Mail;
+using NetLab.Sniffer.Output;
+using NetLab.Sniffer.Reporting;
+using Spectre.Console;
+
+namespace NetLab.Sniffer;
+
+/// <summary>Exit statuses of the sniffer.</summary>
+public static class SnifferExitCode
+{
+    public const int Success = 0;
+    /// <summary>Capture or file error (no such interface, no permission, bad filter, unreadable file).</summary>
+    public const int CaptureFailed = 1;
+    /// <summary>Bad command-line values.</summary>
+    public const int BadUsage = 2;
+    /// <summary>The capture and report are done but the mail could not be sent; the report is on disk.</summary>
+    public const int MailNotSent = 3;
+}
+
+/// <summary>One sniffer run: capture or read, print, write the pcap, build and deliver the report.</summary>
+public sealed class SnifferSession
+{
+    private readonly SnifferOptions _options;
+    private readonly TextWriter _out;
+    private readonly TextWriter _err;
+    private readonly FrameDecoder _decoder;
+    private readonly CaptureAnalyzer _analyzer;
+    private readonly FrameWriter? _frameWriter;
+    private readonly bool _interactiveOutput;
+    private long _frames;
+
+    public SnifferSession(SnifferOptions options, TextWriter output, TextWriter error, bool interactiveOutput = false)
+    {
+        _options = options;
+        _out = output;
+        _err = error;
+        _interactiveOutput = interactiveOutput;
+        _decoder = new FrameDecoder(new DecoderOptions
+        {
+            Detailed = options.Layers || options.Hex,
+            AbsoluteTcpSequence = options.AbsoluteSequence,
+        });
+        _analyzer = new CaptureAnalyzer(options.TrustedDhcp);
+        _analyzer.Alerts.Raised += alert => _err.WriteLine($"ALERT {alert.Kind}: {alert.Message}");
+        if (!options.Quiet)
+        {
+            _frameWriter = new FrameWriter(output, new FrameOutputOptions(options.Layers, options.Hex, options.Number, options.UtcTime));
+        }
+    }
+
+    /// <summary>Shows a countdown on this console while capturing (a terminal on stderr); null for none.</summary>
+    public IAnsiConsole? ProgressConsole { get; init; }
+
+    public async Task<int> RunAsync(CancellationToken ct)
+    {
+        long? drops = null, interfaceDrops = null;
+        string source;
+        try
+        {
+            if (_options.ReadFile is { } path)
+            {
+                source = path;
+                ReadFile(path, ct);
+            }
+            else
+            {
+                source = $"live capture on {_options.Interface}";
+                (drops, interfaceDrops) = CaptureLive(_options.Interface!, ct);
+            }
+        }
+        catch (PcapException e)
+        {
+            await _out.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            await _err.WriteLineAsync($"sniffer: {e.Message}{Hint(e)}").ConfigureAwait(false);
+            return SnifferExitCode.CaptureFailed;
+        }
+        catch (IOException e)
+        {
+            await _err.WriteLineAsync($"sniffer: {e.Message}").ConfigureAwait(false);
+            return SnifferExitCode.CaptureFailed;
+        }
+        await _out.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        return await DeliverReportAsync(source, drops, interfaceDrops).ConfigureAwait(false);
+    }
+
+    private static string Hint(PcapException e) => e.Kind switch
+    {
+        PcapErrorKind.PermissionDenied => " (run with sudo, or give the program CAP_NET_RAW)",
+        PcapErrorKind.NoSuchDevice => " (list interfaces with: ip -br link)",
+        PcapErrorKind.BadFilter => " (the filter uses pcap-filter(7) syntax, as tcpdump: e.g. \"udp port 67 or port 53\")",
+        _ => "",
+    };
+
+    private void ReadFile(string path, CancellationToken ct)
+    {
+        using var reader = PcapFileReader.Open(path);
+        using var writer = _options.WriteFile is { } w ? PcapFileWriter.Create(w, reader.LinkType, _options.Snaplen) : null;
+        while (!ct.IsCancellationRequested && (_options.Count is not { } max || _frames < max) && reader.TryReadNext(out var frame))
+        {
+            writer?.Write(frame.Timestamp, frame.Data, frame.OriginalLength);
+            Handle(frame, reader.LinkType);
+        }
+    }
+
+    private (long Dropped, long InterfaceDropped) CaptureLive(string device, CancellationToken ct)
+    {
+        using var capture = LiveCapture.Open(device, new LiveCaptureOptions
+        {
+            Snaplen = _options.Snaplen,
+            Promiscuous = !_options.NoPromiscuous,
+            Immediate = true,
+            TimeoutMs = 100,
+            BufferSize = _options.BufferSizeKiB * 1024,
+        });
+        if (capture.ActivationWarning is { } warning)
+        {
+            _err.WriteLine($"sniffer: warning: {warning}");
+        }
+        if (_options.Filter is { } filter)
+        {
+            capture.SetFilter(filter);
+        }
+        using var writer = _options.WriteFile is { } w ? PcapFileWriter.Create(w, capture.LinkType, _options.Snaplen) : null;
+        using var interrupt = ct.Register(capture.Interrupt);
+        _err.WriteLine($"sniffer: listening on {device}, link-type {capture.LinkType}, snapshot length {_options.Snaplen} bytes"
+            + (_options.Duration is { } d ? $", for {d.TotalSeconds:0.###} s" : "") + (_options.Count is { } c ? $", up to {c} frames" : ""));
+        var started = DateTime.UtcNow;
+        var deadline = _options.Duration is { } duration ? started + duration : DateTime.MaxValue;
+
+        void Loop(Action? onTick)
+        {
+            while (!ct.IsCancellationRequested && DateTime.UtcNow < deadline && (_options.Count is not { } max || _frames < max))
+            {
+                if (capture.TryReceive(out var frame))
+                {
+                    writer?.Write(frame.Timestamp, frame.Data, frame.OriginalLength);
+                    Handle(frame, capture.LinkType);
+                    if (_interactiveOutput)
+                    {
+                        _out.Flush();
+                    }
+                }
+                else
+                {
+                    _out.Flush();
+                    writer?.Flush();
+                }
+                onTick?.Invoke();
+            }
+        }
+
+        if (ProgressConsole is { } console && _options.Duration is { } total)
+        {
+            console.Progress().AutoClear(true).HideCompleted(true)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new RemainingTimeColumn())
+                .Start(ctx =>
+                {
+                    var task = ctx.AddTask($"capturing on {Markup.Escape(device)}", maxValue: total.TotalSeconds);
+                    long lastShown = -1;
+                    Loop(() =>
+                    {
+                        double elapsed = (DateTime.UtcNow - started).TotalSeconds;
+                        task.Value = Math.Min(elapsed, total.TotalSeconds);
+                        if (_frames != lastShown)
+                        {
+                            lastShown = _frames;
+                            task.Description = $"capturing on {Markup.Escape(device)}: {_frames} frames, {Math.Max(0, total.TotalSeconds - elapsed):0} s left";
+                        }
+                    });
+                    task.StopTask();
+                });
+        }
+        else
+        {
+            Loop(null);
+        }
+        var stats = capture.GetStatistics();
+        _err.WriteLine($"{_frames} packets captured\n{stats.Received} packets received by filter\n{stats.Dropped} packets dropped by kernel"
+            + (stats.InterfaceDropped > 0 ? $"\n{stats.InterfaceDropped} packets dropped by interface" : ""));
+        return (stats.Dropped, stats.InterfaceDropped);
+    }
+
+    private void Handle(in CapturedFrame frame, LinkType linkType)
+    {
+        _frames++;
+        var decoded = _decoder.Decode(_frames, frame.Timestamp, frame.OriginalLength, frame.Data.ToArray(), linkType);
+        _analyzer.Observe(decoded);
+        _frameWriter?.Write(decoded);
+    }
+
+    private async Task<int> DeliverReportAsync(string source, long? drops, long? interfaceDrops)
+    {
+        if (_options.EffectiveReportFormat is not { } format)
+        {
+            return SnifferExitCode.Success;
+        }
+        var report = _analyzer.BuildReport(source, _options.Filter, drops, interfaceDrops);
+        string rendered = ReportRenderer.Render(report, format);
+        string? reportPath = _options.ReportFile;
+        if (reportPath is null && _options.MailTo.Count > 0)
+        {
+            reportPath = $"sniffer-report-{DateTime.Now:yyyyMMdd-HHmmss}{ReportRenderer.FileExtension(format)}";
+        }
+        if (reportPath is null)
+        {
+            await _out.WriteAsync(rendered).ConfigureAwait(false);
+            await _out.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        else
+        {
+            await File.WriteAllTextAsync(reportPath, rendered, CancellationToken.None).ConfigureAwait(false);
+            await _err.WriteLineAsync($"sniffer: report written to {Path.GetFullPath(reportPath)}").ConfigureAwait(false);
+        }
+        if (_options.MailTo.Count == 0)
+        {
+            return SnifferExitCode.Success;
+        }
+
+        MailSettings.TryParseServer(_options.Smtp!, out string host, out int port, out _);
+        string? password = _options.SmtpPasswordFile is { } file ? (await File.ReadAllLinesAsync(file).ConfigureAwait(false)).FirstOrDefault()?.Trim() : null;
+        var settings = new MailSettings(_options.MailTo, _options.MailFrom ?? "sniffer@localhost", host, port, _options.SmtpStartTls, _options.SmtpUser, password);
+        string subject = $"NetLab sniffer report: {source}, {report.Frames} frames, {report.Alerts.Count} alert{(report.Alerts.Count == 1 ? "" : "s")}";
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await ReportMailer.SendAsync(settings, subject, TextReportRenderer.Render(report), HtmlReportRenderer.Render(report),
+                _options.WriteFile, timeout.Token).ConfigureAwait(false);
+            await _err.WriteLineAsync($"sniffer: report mailed to {string.Join(", ", _options.MailTo)} via {host}:{port}").ConfigureAwait(false);
+            return SnifferExitCode.Success;
+        }
+        catch (Exception e) when (e is System.Net.Mail.SmtpException or IOException or OperationCanceledException or InvalidOperationException
+            or System.Net.Sockets.SocketException or System.Security.Authentication.AuthenticationException)
+        {
+            await _err.WriteLineAsync($"sniffer: the report was NOT mailed to {string.Join(", ", _options.MailTo)} via {host}:{port}: {ReportMailer.Describe(e)}; "
+                + $"the report is kept at {Path.GetFullPath(reportPath!)}").ConfigureAwait(false);
+            return SnifferExitCode.MailNotSent;
+        }
+    }
+}

@@ -1,0 +1,143 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using NetLab.Sniffer.Analysis;
+using NetLab.Sniffer.Decoding;
+using NetLab.Sniffer.Output;
+using NetLab.Sniffer.Reporting;
+using NetLab.Testing;
+
+namespace NetLab.Sniffer.Tests;
+
+/// <summary>The shared tcpdump test captures: all decode, the one-line output carries tcpdump's fields, and
+/// the layer stack matches tshark's frame.protocols frame by frame.</summary>
+public sealed partial class CaptureDecodingTests
+{
+    public static TheoryData<string> Captures() => new(TestFrames.CaptureFiles().Select(Path.GetFileName)!);
+
+    [Theory]
+    [MemberData(nameof(Captures))]
+    public void EveryCapture_DecodesPrintsAndReports_WithoutException(string file)
+    {
+        string path = Path.Combine(Repo.TcpdumpCaptures, file);
+        var frames = TestFrames.DecodeCapture(path);
+        Assert.NotEmpty(frames);
+        var analyzer = new CaptureAnalyzer([]);
+        var text = new StringBuilder();
+        foreach (var frame in frames)
+        {
+            Assert.NotEmpty(frame.Layers);
+            Assert.False(string.IsNullOrWhiteSpace(frame.Summary));
+            analyzer.Observe(frame);
+            FrameWriter.AppendTree(text, frame);
+            FrameWriter.AppendHex(text, frame);
+        }
+        var report = analyzer.BuildReport(file, null, null, null);
+        Assert.Equal(frames.Count, report.Frames);
+        Assert.Equal(frames.Count, report.ProtocolHierarchy.Where(n => n.Depth == 0).Sum(n => n.Frames));
+        foreach (var format in Enum.GetValues<ReportFormat>())
+        {
+            Assert.NotEmpty(ReportRenderer.Render(report, format));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Captures))]
+    public void EveryTruncationOfEveryFrame_DecodesAsAPrefixOrMarksTheCut(string file)
+    {
+        string path = Path.Combine(Repo.TcpdumpCaptures, file);
+        using var reader = NetLab.Pcap.PcapFileReader.Open(path);
+        var linkType = reader.LinkType;
+        var whole = TestFrames.DecodeCapture(path, detailed: false);
+        var decoder = new FrameDecoder(new DecoderOptions { Detailed = true });
+        foreach (var frame in whole)
+        {
+            for (int length = 0; length < frame.Data.Length; length++)
+            {
+                var cut = decoder.Decode(frame.Number, frame.Timestamp, frame.OriginalLength, frame.Data[..length], linkType);
+                Assert.False(string.IsNullOrEmpty(cut.Summary));
+                Assert.True(cut.IsMalformed || frame.ProtocolPath.StartsWith(cut.ProtocolPath, StringComparison.Ordinal),
+                    $"frame {frame.Number} cut to {length} bytes decodes as {cut.ProtocolPath}, whole as {frame.ProtocolPath}");
+            }
+        }
+    }
+
+    /// <summary>Captures whose .out tcpdump made without verbosity flags (TESTLIST), so the line format is the default one.</summary>
+    [Theory]
+    [InlineData("dns_udp.pcap", "dns_udp.out")]
+    [InlineData("dns_tcp.pcap", "dns_tcp.out")]
+    [InlineData("dns-badcookie.pcap", "dns-badcookie.out")]
+    [InlineData("dns-badvers.pcap", "dns-badvers.out")]
+    [InlineData("dns-uri.pcap", "dns-uri.out")]
+    [InlineData("edns-opts.pcap", "edns-opts.out")]
+    [InlineData("dns-zlip-1.pcap", "dns-zlip-1.out")]
+    [InlineData("dns-zlip-2.pcap", "dns-zlip-2.out")]
+    [InlineData("dns-zlip-3.pcap", "dns-zlip-3.out")]
+    public void OneLineOutput_CarriesTheFieldsOfTcpdumpOut(string capture, string expected)
+    {
+        var tcpdumpLines = File.ReadAllLines(Path.Combine(Repo.TcpdumpCaptures, expected))
+            .Select(line => NumberedLine().Match(line)).Where(m => m.Success).Select(m => m.Groups["rest"].Value).ToList();
+        var frames = TestFrames.DecodeCapture(Path.Combine(Repo.TcpdumpCaptures, capture), detailed: false);
+        Assert.Equal(tcpdumpLines.Count, frames.Count);
+        for (int i = 0; i < frames.Count; i++)
+        {
+            AssertSameFields(tcpdumpLines[i], frames[i].Summary);
+        }
+    }
+
+    /// <summary>Same comparison against tcpdump run here, for captures with ARP, ICMP and DHCP.</summary>
+    [ToolTheory("tcpdump")]
+    [InlineData("dhcp-rfc4388.pcap")]
+    [InlineData("dhcp-mud.pcap")]
+    [InlineData("dns_udp_2.pcap")]
+    public void OneLineOutput_CarriesTheFieldsOfTcpdumpHere(string capture)
+    {
+        string path = Path.Combine(Repo.TcpdumpCaptures, capture);
+        var result = Shell.Run("tcpdump", "-n", "-t", "-r", path);
+        Assert.Equal(0, result.ExitCode);
+        var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith('\t') && !l.StartsWith(' ')).ToList();
+        var frames = TestFrames.DecodeCapture(path, detailed: false);
+        Assert.Equal(lines.Count, frames.Count);
+        for (int i = 0; i < frames.Count; i++)
+        {
+            AssertSameFields(lines[i], frames[i].Summary);
+        }
+    }
+
+    /// <summary>Every field tcpdump printed (addresses, ports, flags, numbers, names) appears in our line. Tokens
+    /// that are tcpdump's raw rendering of undecoded record data (URI, RRSIG contents) are compared by type only.</summary>
+    private static void AssertSameFields(string tcpdump, string ours)
+    {
+        var theirs = Fields(tcpdump);
+        var mine = Fields(ours);
+        var missing = theirs.Where(t => !mine.Contains(t)).ToList();
+        Assert.True(missing.Count == 0, $"fields {string.Join(" ", missing)} of tcpdump's\n  {tcpdump}\nare missing from ours\n  {ours}");
+    }
+
+    private static HashSet<string> Fields(string line) =>
+        line.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries).Select(t => t.TrimEnd(':')).Where(t => t.Length > 0).ToHashSet(StringComparer.Ordinal);
+
+    [GeneratedRegex(@"^\s*\d+\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ (?<rest>.*)$")]
+    private static partial Regex NumberedLine();
+
+    /// <summary>tshark names a few things differently or adds pseudo-layers; map them to ours.</summary>
+    private static string NormalizeTshark(string protocols) => string.Join(':', protocols.Split(':')
+        .Where(p => p is not ("ethertype" or "data" or "eth.trailer"))
+        .Select(p => p switch { "ipv6.hopopts" => "", _ => p })
+        .Where(p => p.Length > 0));
+
+    [ToolTheory("tshark")]
+    [MemberData(nameof(Captures))]
+    public void LayerStack_EqualsTsharkFrameProtocols(string file)
+    {
+        string path = Path.Combine(Repo.TcpdumpCaptures, file);
+        var result = Shell.Run("tshark", ["-n", "-r", path, "-T", "fields", "-e", "frame.protocols"], TimeSpan.FromSeconds(120));
+        Assert.Equal(0, result.ExitCode);
+        var expected = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(NormalizeTshark).ToList();
+        var frames = TestFrames.DecodeCapture(path, detailed: false);
+        Assert.Equal(expected.Count, frames.Count);
+        for (int i = 0; i < frames.Count; i++)
+        {
+            Assert.True(expected[i] == frames[i].ProtocolPath, $"frame {i + 1}: tshark {expected[i]}, ours {frames[i].ProtocolPath} ({frames[i].Summary})");
+        }
+    }
+}
