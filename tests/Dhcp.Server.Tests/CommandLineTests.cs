@@ -11,11 +11,23 @@ public class CommandLineTests
     [InlineData("10.0.0.10 10.0.0.20 255.255.255.0", "outside the subnet 192.168.10.0/24")]
     [InlineData("192.168.10.100 192.168.10.200 255.255.255.0 --reserve 02:00:00:00:00:01=10.1.1.1", "not a host address of the subnet")]
     [InlineData("192.168.10.100 192.168.10.200 255.255.255.0 --lease-time soon", "is not a duration")]
-    [InlineData("192.168.10.100 192.168.10.200 255.255.255.0 --interface eth9", "no interface 'eth9'")]
+    [InlineData("192.168.10.100 192.168.10.200 255.255.255.0 --router 10.0.0.1", "outside the subnet 192.168.10.0/24; clients could not reach it")]
     public void BadValues_FailBeforeStarting(string arguments, string expected)
     {
         using var network = TestNetwork.CreatePair("dhcpcli", "192.168.10.1/24", null);
         string[] args = ["--interface", "eth0", "--dhcp-range", .. arguments.Split(' ')];
+        AssertRefused(network, args, expected);
+    }
+
+    [RootFact]
+    public void UnknownInterface_FailsBeforeStarting()
+    {
+        using var network = TestNetwork.CreatePair("dhcpcli", "192.168.10.1/24", null);
+        AssertRefused(network, ["--interface", "eth9", "--dhcp-range", "192.168.10.100", "192.168.10.200"], "no interface 'eth9'");
+    }
+
+    private static void AssertRefused(TestNetwork network, string[] args, string expected)
+    {
         var result = network.Hosts[0].Run("dotnet", [Repo.ProgramDll("dhcp-server"), .. args]);
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains(expected, result.Stderr, StringComparison.Ordinal);

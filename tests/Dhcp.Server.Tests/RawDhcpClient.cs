@@ -18,7 +18,7 @@ public sealed class RawDhcpClient : IDisposable
     {
         using (host.Enter())
         {
-            _capture = LiveCapture.Open("eth0", new LiveCaptureOptions { Promiscuous = true, Immediate = true, TimeoutMs = 50 });
+            _capture = LiveCapture.Open("eth0", new LiveCaptureOptions { Promiscuous = true, Immediate = true, TimeoutMs = 50, Snaplen = 2048 });
             _capture.SetFilter("udp src port 67");
         }
     }
