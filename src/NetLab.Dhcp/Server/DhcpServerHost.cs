@@ -21,6 +21,8 @@ public sealed partial class DhcpServerHost : IDisposable
     private const int SoBindToDevice = 25;
     private const int SolSocket = 1;
     private const int MaxBatch = 256;
+    /// <summary>Ethernet + 802.1Q + IPv4 with options + UDP + the largest DHCP message a client may send on a 1500-octet link.</summary>
+    private const int MaxFrameLength = 2048;
 
     private readonly DhcpServerConfig _config;
     private readonly ILogger _logger;
@@ -51,6 +53,9 @@ public sealed partial class DhcpServerHost : IDisposable
                 Promiscuous = false,
                 Immediate = true,
                 TimeoutMs = 100,
+                // In immediate mode every ring slot is snaplen-sized: a DHCP-sized snaplen lets the 8 MiB ring
+                // hold thousands of frames instead of 32, so bursts of clients are not dropped.
+                Snaplen = MaxFrameLength,
                 BufferSize = 8 << 20,
                 Direction = CaptureDirection.In,
             });
