@@ -102,6 +102,23 @@ public class ReferenceServerInteropTests
     }
 
     [RootFact("dnsmasq", "ip")]
+    public void Dnsmasq_NoConfigure_PrintsAndSavesTheLeaseButLeavesTheInterfaceAlone()
+    {
+        using var lab = ClientLab.Pair();
+        lab.StartDnsmasq("--dhcp-range=10.9.0.100,10.9.0.150,255.255.255.0,2m");
+        var result = lab.RunClient(lab.ClientArgs("--once", "--no-configure", "--json"));
+
+        Assert.True(result.ExitCode == 0, result.Output);
+        using var printed = JsonDocument.Parse(result.Stdout);
+        string? address = printed.RootElement.GetProperty("address").GetString();
+        Assert.Matches(@"^10\.9\.0\.1[0-5]\d$", address);
+        using var saved = JsonDocument.Parse(File.ReadAllText(lab.ClientLeaseFile));
+        Assert.Equal(address, saved.RootElement.GetProperty("address").GetString());
+        Assert.Empty(lab.ClientAddresses());
+        Assert.Equal("", lab.ClientDefaultRoute());
+    }
+
+    [RootFact("dnsmasq", "ip")]
     public void Dnsmasq_SavedAddressOfAnotherSubnet_NakThenFreshLease()
     {
         using var lab = ClientLab.Pair();
