@@ -96,6 +96,21 @@ public class DhcpClientTests
     }
 
     [Fact]
+    public async Task Acquire_SeveralOffers_PrefersTheRequestedAddress()
+    {
+        var other = IPv4Address.Parse("192.168.10.150");
+        var peer = new InMemoryDhcpPeer((m, _) => m.MessageType == DhcpMessageType.Discover
+            ? [Reply(m, DhcpMessageType.Offer, other), Reply(m, DhcpMessageType.Offer, Offered)]
+            : Server(m, Offered));
+        var lease = await NewClient(Options() with { RequestedAddress = Offered }, peer, new RecordingLeaseEvents())
+            .AcquireAsync(null, CancellationToken.None);
+
+        Assert.Equal(Offered, lease?.Address);
+        Assert.Equal(Offered, peer.SentOfType(DhcpMessageType.Discover).Single().RequestedIPAddress);
+        Assert.Equal(Offered, peer.SentOfType(DhcpMessageType.Request).Single().RequestedIPAddress);
+    }
+
+    [Fact]
     public async Task Acquire_Nak_StartsOverWithANewDiscover()
     {
         int requests = 0;
