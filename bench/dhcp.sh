@@ -89,7 +89,7 @@ run_perfdhcp() {
   local rate=$1 out
   out=$(ip netns exec "$client_ns" perfdhcp -4 -l eth0 -r "$rate" -p "$period" -R 1000000 10.20.0.1 2>&1 || true)
   echo "$out" >"$work/perfdhcp-$rate.txt"
-  echo "$out" | awk '/^sent packets:/ {s[n]=$3} /^received packets:/ {r[n]=$3; n++} END {print (r[1]+0), (s[0]+0)}'
+  echo "$out" | awk 'BEGIN {n = 0} /^sent packets:/ {s[n]=$3} /^received packets:/ {r[n]=$3; n++} END {print (r[1]+0), (s[0]+0)}'
 }
 
 # Highest rate with under 1% of exchanges lost, restarting the server (empty lease file) for every step
@@ -102,8 +102,8 @@ measure() {
     $start
     sleep 2
     kill -0 "$server_pid" 2>/dev/null || { echo "$name did not start; see $work" >&2; cat "$work"/*.log "$work"/*.out 2>/dev/null >&2; exit 1; }
-    # Warm-up (JIT, ARP caches), not counted.
-    ip netns exec "$client_ns" perfdhcp -4 -l eth0 -r 100 -p 1 -R 1000000 10.20.0.1 >/dev/null 2>&1 || true
+    # Warm-up, not counted: ARP caches, and .NET tiers its hot methods up to optimized code in the first seconds.
+    ip netns exec "$client_ns" perfdhcp -4 -l eth0 -r 300 -p 3 -R 1000000 10.20.0.1 >/dev/null 2>&1 || true
     read -r completed sent < <(run_perfdhcp "$rate")
     stop_server
     local loss
