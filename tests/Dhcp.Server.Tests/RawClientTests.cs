@@ -127,6 +127,10 @@ public class RawClientTests
         }
 
         var offer = clients.Exchange(RawDhcpClient.Discover(RawDhcpClient.Mac(2)), ReplyTimeout);
+        // SIGUSR1 prints the counters while the server keeps running.
+        lab.Server.Signal(10);
+        Assert.Matches(@"counters: received \d+, malformed [1-9]", lab.Server.WaitForLine("counters: received", ReplyTimeout));
+        Assert.False(lab.Server.HasExited);
         lab.Server.Signal(15);
         string stopped = lab.Server.WaitForLine(@"stopped: received", ReplyTimeout);
         Assert.True(offer?.MessageType == DhcpMessageType.Offer, $"no offer after the garbage; server output:\n{lab.Server.Output}");
