@@ -24,7 +24,7 @@ public sealed class DemoTests
             foreach (string address in addresses)
             {
                 var ip = IPv4Address.Parse(address.Split('/')[0]);
-                Assert.InRange(ip, IPv4Address.Parse("192.168.10.100"), IPv4Address.Parse("192.168.10.200"));
+                Assert.InRange(ip.Value, IPv4Address.Parse("192.168.10.100").Value, IPv4Address.Parse("192.168.10.200").Value);
             }
             Assert.NotEqual(addresses[0], addresses[1]);
             Assert.Equal("192.168.10.1", LeaseField(results, "client1", "dns"));
