@@ -144,7 +144,7 @@ sessions() { # port pid -> "seconds failures peak_rss_kib peak_pss_kib"
   sleep 0.2
   kill "$sampler"; wait "$sampler" 2>/dev/null || true
   read -r pr ps < "$peak_file"
-  echo "$(echo "$end - $start" | bc -l | awk '{printf "%.2f", $1}') $failures $pr $ps"
+  echo "$(awk -v s="$start" -v e="$end" 'BEGIN{printf "%.2f", e - s}') $failures $pr $ps"
 }
 
 declare -A PORT PID RETR STOR WALL FAIL RSS PSS
