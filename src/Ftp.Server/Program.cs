@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Net;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
@@ -174,8 +175,17 @@ command.SetAction(async (parseResult, cancellationToken) =>
             FailedLoginDelay = delay,
             MaxLoginFailures = parseResult.GetValue(maxLoginFailures),
         };
+        // SIGTERM (systemd, kill, the tests) ends sessions cleanly: running uploads are aborted and their
+        // temporary files removed instead of the process vanishing mid-write.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        });
         using var server = new FtpServer(options, logger);
-        await server.RunAsync(cancellationToken);
+        await server.RunAsync(stop.Token);
+        logger.LogInformation("ftp-server stopped");
         return 0;
     }
     catch (Exception ex) when (ex is DirectoryNotFoundException or FormatException or ArgumentException
