@@ -311,6 +311,24 @@ public sealed class DhcpMessage
             throw new ArgumentException($"destination holds {destination.Length} octets, the message needs {length}", nameof(destination));
         }
         var target = destination[..length];
+        WriteFixedPart(target);
+        if (!HasMagicCookie)
+        {
+            BootpVendorArea.Span.CopyTo(target[DhcpMessageView.FixedLength..]);
+            return length;
+        }
+        int position = DhcpMessageView.OptionsOffset;
+        foreach (var option in Options)
+        {
+            position += DhcpOptionAssembler.WriteSplit(target[position..], option);
+        }
+        target[position] = (byte)DhcpOptionCode.End;
+        return length;
+    }
+
+    /// <summary>Clears the target and writes the 236 fixed octets and, for DHCP, the magic cookie.</summary>
+    internal void WriteFixedPart(Span<byte> target)
+    {
         target.Clear();
         target[0] = (byte)Operation;
         target[1] = HardwareType;
@@ -326,19 +344,10 @@ public sealed class DhcpMessage
         _clientHardwareAddress.CopyTo(target[28..]);
         _serverNameField.CopyTo(target[DhcpMessageView.ServerNameOffset..]);
         _fileField.CopyTo(target[DhcpMessageView.FileOffset..]);
-        if (!HasMagicCookie)
+        if (HasMagicCookie)
         {
-            BootpVendorArea.Span.CopyTo(target[DhcpMessageView.FixedLength..]);
-            return length;
+            BinaryPrimitives.WriteUInt32BigEndian(target[DhcpMessageView.MagicCookieOffset..], DhcpMessageView.MagicCookie);
         }
-        BinaryPrimitives.WriteUInt32BigEndian(target[DhcpMessageView.MagicCookieOffset..], DhcpMessageView.MagicCookie);
-        int position = DhcpMessageView.OptionsOffset;
-        foreach (var option in Options)
-        {
-            position += DhcpOptionAssembler.WriteSplit(target[position..], option);
-        }
-        target[position] = (byte)DhcpOptionCode.End;
-        return length;
     }
 
     public byte[] ToArray()
@@ -346,6 +355,25 @@ public sealed class DhcpMessage
         var bytes = new byte[GetWrittenLength()];
         Write(bytes);
         return bytes;
+    }
+
+    /// <summary>The message in at most <paramref name="maxMessageSize"/> octets (the client's option 57, or
+    /// 576): options that do not fit in the options field continue in file, then sname, announced by option
+    /// 52 (RFC 2132 9.3, order per RFC 3396 6). A field that holds a name is never overwritten. False when the
+    /// options do not fit even so.</summary>
+    public bool TryToArray(int maxMessageSize, out byte[]? bytes)
+    {
+        bytes = null;
+        if (GetWrittenLength() <= maxMessageSize)
+        {
+            bytes = ToArray();
+            return true;
+        }
+        if (!HasMagicCookie)
+        {
+            return false;
+        }
+        return DhcpOptionAssembler.TryWriteOverloaded(this, maxMessageSize, out bytes);
     }
 
     public override string ToString() =>
