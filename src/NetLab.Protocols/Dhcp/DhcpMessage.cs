@@ -14,8 +14,11 @@ public sealed class DhcpMessage
     public const ushort ClientPort = 68;
     /// <summary>RFC 1542 2.1: relay agents and old clients may drop BOOTP messages shorter than this.</summary>
     public const int MinimumLength = 300;
-    /// <summary>RFC 2131 2: every client must accept messages up to 576-octet IP datagrams, i.e. 548 octets of DHCP.</summary>
+    /// <summary>RFC 2131 2: every client must accept 576-octet IP datagrams (the smallest option 57 value).</summary>
     public const int DefaultMaxMessageSize = 576;
+    /// <summary>The DHCP message in a 576-octet datagram: 576 minus 20 octets of IPv4 and 8 of UDP header
+    /// (an options field of 312 octets, RFC 2131 2).</summary>
+    public const int DefaultMaxMessageLength = DefaultMaxMessageSize - 28;
 
     private byte[] _clientHardwareAddress = new byte[16];
     private byte[] _serverNameField = new byte[DhcpMessageView.ServerNameLength];
@@ -357,14 +360,14 @@ public sealed class DhcpMessage
         return bytes;
     }
 
-    /// <summary>The message in at most <paramref name="maxMessageSize"/> octets (the client's option 57, or
-    /// 576): options that do not fit in the options field continue in file, then sname, announced by option
+    /// <summary>The message in at most <paramref name="maxMessageLength"/> octets (the client's option 57
+    /// minus 28 octets of IP and UDP headers, or <see cref="DefaultMaxMessageLength"/>): options that do not fit in the options field continue in file, then sname, announced by option
     /// 52 (RFC 2132 9.3, order per RFC 3396 6). A field that holds a name is never overwritten. False when the
     /// options do not fit even so.</summary>
-    public bool TryToArray(int maxMessageSize, out byte[]? bytes)
+    public bool TryToArray(int maxMessageLength, out byte[]? bytes)
     {
         bytes = null;
-        if (GetWrittenLength() <= maxMessageSize)
+        if (GetWrittenLength() <= maxMessageLength)
         {
             bytes = ToArray();
             return true;
@@ -373,7 +376,7 @@ public sealed class DhcpMessage
         {
             return false;
         }
-        return DhcpOptionAssembler.TryWriteOverloaded(this, maxMessageSize, out bytes);
+        return DhcpOptionAssembler.TryWriteOverloaded(this, maxMessageLength, out bytes);
     }
 
     public override string ToString() =>

@@ -32,11 +32,11 @@ internal static class DhcpOptionAssembler
 
     /// <summary>Lays the options out over the options field, then file, then sname (RFC 3396 6 order),
     /// splitting an option wherever an area ends, and announces the borrowed fields with option 52.</summary>
-    public static bool TryWriteOverloaded(DhcpMessage message, int maxMessageSize, out byte[]? bytes)
+    public static bool TryWriteOverloaded(DhcpMessage message, int maxMessageLength, out byte[]? bytes)
     {
         bytes = null;
         const int overloadOptionLength = 3;
-        int optionsCapacity = maxMessageSize - DhcpMessageView.OptionsOffset - overloadOptionLength - 1;
+        int optionsCapacity = maxMessageLength - DhcpMessageView.OptionsOffset - overloadOptionLength - 1;
         var areas = new List<(int Start, int Capacity, DhcpOverloadedFields Field)>
         {
             (DhcpMessageView.OptionsOffset + overloadOptionLength, optionsCapacity, DhcpOverloadedFields.None),
@@ -53,7 +53,7 @@ internal static class DhcpOptionAssembler
         {
             return false;
         }
-        var buffer = new byte[Math.Max(maxMessageSize, DhcpMessage.MinimumLength)];
+        var buffer = new byte[Math.Max(maxMessageLength, DhcpMessage.MinimumLength)];
         message.WriteFixedPart(buffer);
         int area = 0;
         var used = new int[areas.Count];

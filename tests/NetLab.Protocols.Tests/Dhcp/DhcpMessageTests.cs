@@ -114,17 +114,17 @@ public class DhcpMessageTests
     [Fact]
     public void TryToArray_OptionsTooLong_OverloadFileThenSname_AndReadsBackTheSame()
     {
-        // 400 octets of routes do not fit the 331 octets left in a 576-octet message; with file and sname they do.
+        // 400 octets of routes fit a 548-octet message only with both file and sname borrowed.
         var message = DhcpTestMessages.Offer();
         var routes = new byte[400];
         new Random(2).NextBytes(routes);
         message.ServerName = "";
         message.BootFileName = "";
         message.SetOption(new DhcpOption(DhcpOptionCode.ClasslessStaticRoute, routes));
-        Assert.True(message.GetWrittenLength() > DhcpMessage.DefaultMaxMessageSize);
+        Assert.True(message.GetWrittenLength() > DhcpMessage.DefaultMaxMessageLength);
 
-        Assert.True(message.TryToArray(DhcpMessage.DefaultMaxMessageSize, out byte[]? wire));
-        Assert.InRange(wire!.Length, DhcpMessage.MinimumLength, DhcpMessage.DefaultMaxMessageSize);
+        Assert.True(message.TryToArray(DhcpMessage.DefaultMaxMessageLength, out byte[]? wire));
+        Assert.InRange(wire!.Length, DhcpMessage.MinimumLength, DhcpMessage.DefaultMaxMessageLength);
         Assert.True(DhcpMessage.TryRead(wire, out var read, out string? error), error);
         Assert.Equal(DhcpOverloadedFields.File | DhcpOverloadedFields.ServerName, read!.OverloadedFields);
         Assert.Equal(message.Options.Select(o => o.Code), read.Options.Select(o => o.Code));
@@ -138,14 +138,14 @@ public class DhcpMessageTests
     public void TryToArray_FitsOrFieldsInUse_NoOverload()
     {
         var offer = DhcpTestMessages.Offer();
-        Assert.True(offer.TryToArray(DhcpMessage.DefaultMaxMessageSize, out byte[]? wire));
+        Assert.True(offer.TryToArray(DhcpMessage.DefaultMaxMessageLength, out byte[]? wire));
         Assert.Equal(offer.ToArray(), wire);
 
         // sname and file carry names: they are not borrowed, so a message too long fails instead.
         var named = DhcpTestMessages.LongOption();
         named.ServerName = "netlab";
         named.BootFileName = "pxelinux.0";
-        Assert.False(named.TryToArray(DhcpMessage.DefaultMaxMessageSize, out _));
+        Assert.False(named.TryToArray(DhcpMessage.DefaultMaxMessageLength, out _));
     }
 
     [Theory]
