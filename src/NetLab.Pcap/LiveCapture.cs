@@ -20,7 +20,7 @@ public sealed class LiveCapture : IDisposable
     private readonly SafeEventFdHandle _wake;
     private readonly int _fd;
     private readonly int _timeoutMs;
-    private readonly FrameCopier _copier = new(nanosecondTimestamps: false);
+    private readonly FrameCopier _copier;
     private readonly Lock _sendLock = new();
     private readonly uint _netmask;
     private int _disposed;
@@ -31,6 +31,7 @@ public sealed class LiveCapture : IDisposable
         _netmask = netmask;
         _timeoutMs = timeoutMs;
         _fd = PcapNative.GetSelectableFd(handle);
+        _copier = FrameCopier.For(handle);
         _wake = SafeEventFdHandle.Create();
         Device = device;
         ActivationWarning = activationWarning;
@@ -72,7 +73,7 @@ public sealed class LiveCapture : IDisposable
         if (handle.IsInvalid)
         {
             handle.Dispose();
-            throw new PcapException(PcapErrorKind.Other, $"capture on {device} failed: {ErrorText(errorBuffer)}");
+            throw new PcapException(PcapErrorKind.Other, $"capture on {device} failed: {PcapNative.ErrorText(errorBuffer)}");
         }
         try
         {
@@ -83,6 +84,8 @@ public sealed class LiveCapture : IDisposable
             // Without immediate mode this is how long the kernel fills a buffer block before handing it over.
             _ = PcapNative.SetTimeout(handle, options.TimeoutMs == 0 ? 100 : options.TimeoutMs);
             _ = PcapNative.SetBufferSize(handle, options.BufferSize ?? LiveCaptureOptions.DefaultBufferSize);
+            // Nanoseconds where the kernel offers them (Linux does); otherwise libpcap keeps microseconds.
+            _ = PcapNative.SetTimestampPrecision(handle, PcapNative.TimestampNano);
 
             int status = PcapNative.Activate(handle);
             if (status < 0)
@@ -97,7 +100,7 @@ public sealed class LiveCapture : IDisposable
             }
             if (PcapNative.SetNonBlocking(handle, 1, errorBuffer) != 0)
             {
-                throw new PcapException(PcapErrorKind.Other, $"capture on {device}: cannot enter non-blocking mode: {ErrorText(errorBuffer)}");
+                throw new PcapException(PcapErrorKind.Other, $"capture on {device}: cannot enter non-blocking mode: {PcapNative.ErrorText(errorBuffer)}");
             }
 
             // Looked up now, while the thread is still in the capture's network namespace.
@@ -225,8 +228,10 @@ public sealed class LiveCapture : IDisposable
     private ReceiveStatus Receive(out CapturedFrame frame)
     {
         frame = default;
+        // Dispose sets the flag before it signals the eventfd, so a receive that starts after an earlier one
+        // consumed that signal stops here instead of waiting for a wake-up that will not come.
         // Holding references keeps pcap_close (and close of the eventfd) from running while we use them.
-        if (!TryAcquire(_handle))
+        if (Volatile.Read(ref _disposed) != 0 || !TryAcquire(_handle))
         {
             return ReceiveStatus.Closed;
         }
@@ -315,9 +320,6 @@ public sealed class LiveCapture : IDisposable
         }
         return acquired;
     }
-
-    private static unsafe string ErrorText(byte* errorBuffer) =>
-        PcapNative.ErrorText(new ReadOnlySpan<byte>(errorBuffer, PcapNative.ErrorBufferSize));
 
     private static int ToNative(CaptureDirection direction) => direction switch
     {

@@ -72,6 +72,8 @@ public class LiveCaptureTests
         Assert.Equal(Enumerable.Range(0, Burst), received.Select(f => BinaryPrimitives.ReadInt32BigEndian(f.Data.AsSpan(FrameBuilder.UdpFrameLength(0)))));
         var statistics = capture.GetStatistics();
         Assert.True(statistics.Received >= Burst, $"pcap_stats counted {statistics.Received} frames"); // plus any before SetFilter
+        // Nanosecond timestamps: not every one of 200 can fall on a whole microsecond (DateTimeOffset keeps 100 ns).
+        Assert.Contains(received, frame => Tshark.TicksSinceEpoch(frame.Timestamp) % 10 != 0);
         Assert.Equal(0, statistics.Dropped);
     }
 
@@ -137,6 +139,78 @@ public class LiveCaptureTests
         Assert.Equal(Enumerable.Range(0, Count), atPeer);
         Assert.Equal(0, shared.GetStatistics().Dropped);
         Assert.Equal(0, peer.GetStatistics().Dropped);
+    }
+
+    [RootFact]
+    public void TryReceive_QuietLink_ReturnsFalseWhenTheTimeoutPasses()
+    {
+        // libpcap 1.10 itself keeps polling past its timeout when nothing arrives; LiveCapture must not.
+        using var network = TestNetwork.CreatePair("pcapquiet", "10.9.0.1/24", null);
+        using var capture = PcapNamespaces.OpenIn(network.Hosts[0], "eth0", new LiveCaptureOptions { TimeoutMs = 50 });
+        capture.SetFilter("udp port 1");
+        bool? received = null;
+
+        var receiver = new Thread(() => received = capture.TryReceive(out _));
+        receiver.Start();
+
+        Assert.True(receiver.Join(Patience), "TryReceive did not return on a quiet link");
+        Assert.False(received);
+    }
+
+    [RootFact]
+    public void Interrupt_WakesABlockedReceive_AndTheCaptureKeepsWorking()
+    {
+        using var network = TestNetwork.CreatePair("pcapintr", "10.9.0.1/24", "10.9.0.2/24");
+        var (left, right) = (network.Hosts[0], network.Hosts[1]);
+        using var capture = PcapNamespaces.OpenIn(right, "eth0", new LiveCaptureOptions { TimeoutMs = 0 });
+        capture.SetFilter("udp dst port 9999");
+        using var sender = PcapNamespaces.OpenIn(left, "eth0");
+        bool? received = null;
+        var receiver = new Thread(() => received = capture.TryReceive(out _));
+        receiver.Start();
+        Thread.Sleep(200);
+
+        capture.Interrupt();
+
+        Assert.True(receiver.Join(Patience), "Interrupt did not wake TryReceive");
+        Assert.False(received);
+        byte[] frame = Numbered(PcapNamespaces.MacOf(left), PcapNamespaces.MacOf(right), "10.9.0.1", "10.9.0.2", 9999, 42);
+        sender.Send(frame);
+        Assert.Equal(frame, Assert.Single(ReceiveFrames(capture, 1)).Data);
+    }
+
+    [RootFact]
+    public void TryReceive_WithoutImmediateMode_DeliversWhenTheKernelHandsOverTheBlock()
+    {
+        using var network = TestNetwork.CreatePair("pcapbatch", "10.9.0.1/24", "10.9.0.2/24");
+        var (left, right) = (network.Hosts[0], network.Hosts[1]);
+        using var capture = PcapNamespaces.OpenIn(right, "eth0", new LiveCaptureOptions { Immediate = false, TimeoutMs = 100 });
+        capture.SetFilter("udp dst port 9999");
+        using var sender = PcapNamespaces.OpenIn(left, "eth0");
+        byte[] frame = Numbered(PcapNamespaces.MacOf(left), PcapNamespaces.MacOf(right), "10.9.0.1", "10.9.0.2", 9999, 7);
+
+        sender.Send(frame);
+
+        Assert.Equal(frame, Assert.Single(ReceiveFrames(capture, 1)).Data);
+    }
+
+    [RootFact]
+    public void Open_AnyDevice_DeliversLinuxCookedFrames()
+    {
+        using var network = TestNetwork.CreatePair("pcapany", "10.9.0.1/24", "10.9.0.2/24");
+        var (left, right) = (network.Hosts[0], network.Hosts[1]);
+        using var capture = PcapNamespaces.OpenIn(right, "any");
+        capture.SetFilter("udp dst port 9999");
+        using var sender = PcapNamespaces.OpenIn(left, "eth0");
+        byte[] frame = Numbered(PcapNamespaces.MacOf(left), PcapNamespaces.MacOf(right), "10.9.0.1", "10.9.0.2", 9999, 5);
+
+        sender.Send(frame);
+
+        Assert.Equal(LinkType.LinuxSll, capture.LinkType);
+        var received = Assert.Single(ReceiveFrames(capture, 1)).Data;
+        // LINKTYPE_LINUX_SLL: a 16-byte cooked header (protocol type last) replaces the 14-byte Ethernet header.
+        Assert.Equal(frame[14..], received[16..]);
+        Assert.Equal(0x0800, BinaryPrimitives.ReadUInt16BigEndian(received.AsSpan(14)));
     }
 
     [RootFact]
