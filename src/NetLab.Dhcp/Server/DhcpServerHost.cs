@@ -153,8 +153,10 @@ public sealed partial class DhcpServerHost : IDisposable
         if (outcome.Reply is { } reply)
         {
             var destination = outcome.Destination;
+            // RFC 2131 2: every client takes 576-octet datagrams; options beyond that go into file/sname (overload).
+            byte[] payload = reply.TryToArray(DhcpMessage.DefaultMaxMessageLength, out byte[]? fitted) ? fitted! : reply.ToArray();
             frame = FrameBuilder.BuildUdp(_config.ServerMac, destination.Mac, _config.ServerIp, destination.Ip,
-                DhcpMessage.ServerPort, destination.Port, reply.ToArray());
+                DhcpMessage.ServerPort, destination.Port, payload);
         }
         if (outcome.Persist.Count == 0)
         {
