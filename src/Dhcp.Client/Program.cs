@@ -3,6 +3,7 @@ using System.CommandLine.Parsing;
 using NetLab.Dhcp.Client;
 using NetLab.Hosts.DhcpClient;
 using NetLab.Protocols.Addressing;
+using NetLab.Protocols.Text;
 
 var interfaceArgument = new Argument<string>("interface") { Description = "The Ethernet interface to configure, e.g. eth0" };
 var timeout = DurationOption("--timeout", "Give up when no lease is obtained within this time (e.g. 10s, 2m)", TimeSpan.FromSeconds(30));
@@ -96,7 +97,7 @@ static Option<Duration> DurationOption(string name, string description, TimeSpan
 {
     Description = description,
     DefaultValueFactory = _ => new Duration(defaultValue),
-    CustomParser = r => ClientArguments.TryParseDuration(r.Tokens[0].Value, out var value, out string? error) && value > TimeSpan.Zero
+    CustomParser = r => DurationText.TryParse(r.Tokens[0].Value, out var value, out string? error) && value > TimeSpan.Zero
         ? new Duration(value) : Fail<Duration>(r, $"{name}: {error ?? "must be more than zero"}"),
 };
 

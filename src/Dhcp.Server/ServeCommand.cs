@@ -6,6 +6,7 @@ using NetLab.Dhcp.Server;
 using NetLab.Pcap;
 using NetLab.Protocols.Addressing;
 using NetLab.Protocols.Dhcp;
+using NetLab.Protocols.Text;
 
 namespace NetLab.Hosts.DhcpServer;
 
@@ -204,7 +205,7 @@ internal static class ServeCommand
     private static TimeSpan Duration(ParseResult parseResult, Option<string> option, List<string> errors)
     {
         string text = parseResult.GetValue(option)!;
-        if (ServerArguments.TryParseDuration(text, out var duration, out string? error))
+        if (DurationText.TryParse(text, out var duration, out string? error))
         {
             return duration;
         }

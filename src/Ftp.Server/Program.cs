@@ -6,9 +6,9 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
-using NetLab.Ftp.Common;
 using NetLab.Ftp.Server;
 using NetLab.Ftp.Users;
+using NetLab.Protocols.Text;
 
 var root = new Option<DirectoryInfo>("--root") { Description = "Directory served as / (must exist)", Required = true };
 var listen = new Option<string>("--listen") { Description = "Address and port to listen on", DefaultValueFactory = _ => "0.0.0.0:21" };

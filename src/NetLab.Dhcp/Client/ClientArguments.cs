@@ -7,30 +7,6 @@ namespace NetLab.Dhcp.Client;
 /// a good value looks like.</summary>
 public static class ClientArguments
 {
-    /// <summary>"10s", "500ms", "2m", "1h", "1.5s"; a bare number means seconds (as udhcpc's -T).</summary>
-    public static bool TryParseDuration(string text, out TimeSpan duration, out string? error)
-    {
-        duration = default;
-        error = $"'{text}' is not a duration; use a number with a unit, e.g. 500ms, 10s, 2m or 1h";
-        string trimmed = text.Trim();
-        (string number, double unitSeconds) = trimmed switch
-        {
-            _ when trimmed.EndsWith("ms", StringComparison.OrdinalIgnoreCase) => (trimmed[..^2], 0.001),
-            _ when trimmed.EndsWith('s') || trimmed.EndsWith('S') => (trimmed[..^1], 1),
-            _ when trimmed.EndsWith('m') || trimmed.EndsWith('M') => (trimmed[..^1], 60),
-            _ when trimmed.EndsWith('h') || trimmed.EndsWith('H') => (trimmed[..^1], 3600),
-            _ => (trimmed, 1),
-        };
-        if (!double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double value)
-            || double.IsInfinity(value) || value * unitSeconds > TimeSpan.FromDays(365).TotalSeconds)
-        {
-            return false;
-        }
-        duration = TimeSpan.FromSeconds(value * unitSeconds);
-        error = null;
-        return true;
-    }
-
     /// <summary>Option 61 (RFC 2132 9.14): hex bytes ("01:02:00:00:00:00:01", "01-02-..", "0102..") are sent as
     /// given, the first being the type; any other text is sent as type 0 followed by the text.</summary>
     public static bool TryParseClientId(string text, out byte[] clientId, out string? error)

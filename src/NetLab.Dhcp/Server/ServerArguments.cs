@@ -10,27 +10,6 @@ namespace NetLab.Dhcp.Server;
 /// what is expected (the host prints it and exits non-zero).</summary>
 public static class ServerArguments
 {
-    /// <summary>dnsmasq/Kea style durations: 45s, 10m, 12h, 2d, 500ms, or plain seconds.</summary>
-    public static bool TryParseDuration(string text, out TimeSpan duration, out string? error)
-    {
-        duration = default;
-        error = null;
-        string value = text.Trim().ToLowerInvariant();
-        (string Suffix, double Seconds)[] units = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400), ("w", 604800), ("", 1)];
-        foreach (var (suffix, seconds) in units)
-        {
-            if (value.EndsWith(suffix, StringComparison.Ordinal)
-                && double.TryParse(value[..^suffix.Length], NumberStyles.Float, CultureInfo.InvariantCulture, out double number)
-                && number >= 0 && double.IsFinite(number) && number * seconds < TimeSpan.MaxValue.TotalSeconds)
-            {
-                duration = TimeSpan.FromSeconds(number * seconds);
-                return true;
-            }
-        }
-        error = $"'{text}' is not a duration; use a number with a unit, e.g. 500ms, 30s, 10m, 1h, 2d";
-        return false;
-    }
-
     public static bool TryParseAddress(string text, string flag, out IPv4Address address, out string? error)
     {
         error = IPv4Address.TryParse(text.Trim(), out address) ? null : $"{flag}: '{text}' is not an IPv4 address (expected a dotted quad like 192.168.10.1)";

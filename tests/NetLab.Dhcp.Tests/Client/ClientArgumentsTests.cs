@@ -5,31 +5,6 @@ namespace NetLab.Dhcp.Tests.Client;
 public class ClientArgumentsTests
 {
     [Theory]
-    [InlineData("10s", 10_000)]
-    [InlineData("10", 10_000)]
-    [InlineData("500ms", 500)]
-    [InlineData("1.5s", 1_500)]
-    [InlineData("2m", 120_000)]
-    [InlineData("1h", 3_600_000)]
-    public void TryParseDuration_AcceptsUnits(string text, int milliseconds)
-    {
-        Assert.True(ClientArguments.TryParseDuration(text, out var duration, out string? error), error);
-        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), duration);
-    }
-
-    [Theory]
-    [InlineData("")]
-    [InlineData("s")]
-    [InlineData("ten seconds")]
-    [InlineData("-5s")]
-    [InlineData("1e9h")]
-    public void TryParseDuration_RejectsNonsenseWithAnExample(string text)
-    {
-        Assert.False(ClientArguments.TryParseDuration(text, out _, out string? error));
-        Assert.Contains("10s", error);
-    }
-
-    [Theory]
     [InlineData("01:02:00:00:00:00:01", new byte[] { 1, 2, 0, 0, 0, 0, 1 })]
     [InlineData("01-02-00-00-00-00-01", new byte[] { 1, 2, 0, 0, 0, 0, 1 })]
     [InlineData("0102000000000a", new byte[] { 1, 2, 0, 0, 0, 0, 10 })]

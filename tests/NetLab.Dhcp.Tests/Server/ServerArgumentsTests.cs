@@ -7,30 +7,6 @@ namespace NetLab.Dhcp.Tests.Server;
 public class ServerArgumentsTests
 {
     [Theory]
-    [InlineData("20s", 20)]
-    [InlineData("10m", 600)]
-    [InlineData("1h", 3600)]
-    [InlineData("2d", 172800)]
-    [InlineData("500ms", 0.5)]
-    [InlineData("90", 90)]
-    public void TryParseDuration_Units(string text, double seconds)
-    {
-        Assert.True(ServerArguments.TryParseDuration(text, out var duration, out _));
-        Assert.Equal(TimeSpan.FromSeconds(seconds), duration);
-    }
-
-    [Theory]
-    [InlineData("")]
-    [InlineData("5x")]
-    [InlineData("-3s")]
-    [InlineData("h")]
-    public void TryParseDuration_Garbage_SaysWhatIsExpected(string text)
-    {
-        Assert.False(ServerArguments.TryParseDuration(text, out _, out string? error));
-        Assert.Contains("e.g. 500ms, 30s", error);
-    }
-
-    [Theory]
     [InlineData("255.255.255.0", 24)]
     [InlineData("24", 24)]
     [InlineData("/16", 16)]

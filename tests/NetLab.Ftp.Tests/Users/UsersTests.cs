@@ -1,6 +1,5 @@
 using NetLab.Auth.Passwords;
 using NetLab.Auth.Storage;
-using NetLab.Ftp.Common;
 using NetLab.Ftp.Users;
 using NetLab.Testing;
 
@@ -73,25 +72,6 @@ public sealed class UsersTests : IDisposable
         Assert.False(await directory.VerifyAsync("alice@lab.test", "wrong", default));
         Assert.Null(await directory.VerifyAsync("bob@lab.test", "s3cret", default));
     }
-
-    [Theory]
-    [InlineData("500ms", 0.5)]
-    [InlineData("30s", 30)]
-    [InlineData("5m", 300)]
-    [InlineData("1h", 3600)]
-    [InlineData("12", 12)]
-    public void DurationText_Parses(string text, double seconds)
-    {
-        Assert.True(DurationText.TryParse(text, out var duration));
-        Assert.Equal(seconds, duration.TotalSeconds, 3);
-    }
-
-    [Theory]
-    [InlineData("")]
-    [InlineData("abc")]
-    [InlineData("-5s")]
-    [InlineData("5x")]
-    public void DurationText_Rejects(string text) => Assert.False(DurationText.TryParse(text, out _));
 
     public void Dispose() => _temp.Dispose();
 }
