@@ -113,7 +113,7 @@ public sealed class SnifferSession
             Promiscuous = !_options.NoPromiscuous,
             Immediate = true,
             TimeoutMs = 100,
-            BufferSize = _options.BufferSizeKiB * 1024,
+            BufferSize = (_options.BufferSizeKiB ?? SnifferOptions.DefaultBufferSizeKiB) * 1024,
         });
         if (capture.ActivationWarning is { } warning)
         {

@@ -30,7 +30,7 @@ var noPromiscOption = new Option<bool>("--no-promiscuous", "-p") { Description =
 var absoluteSeqOption = new Option<bool>("--absolute-seq", "-S") { Description = "Print absolute TCP sequence numbers, not relative ones" };
 var numberOption = new Option<bool>("--number", "-#") { Description = "Print the frame number at the start of each line" };
 var utcOption = new Option<bool>("--utc") { Description = "Print times in UTC instead of local time" };
-var bufferOption = new Option<int?>("--buffer-size", "-B") { Description = "Kernel capture buffer in KiB (raise it when frames are dropped)" };
+var bufferOption = new Option<int?>("--buffer-size", "-B") { Description = "Kernel capture buffer in KiB (default 32768; raise it when frames are dropped)" };
 var numericOption = new Option<bool>("-n") { Description = "Accepted for tcpdump habits: addresses and ports are always numeric" };
 
 var root = new RootCommand("Capture or read frames, show them layer by layer, report and flag man-in-the-middle tricks.");
