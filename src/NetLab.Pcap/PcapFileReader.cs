@@ -14,11 +14,15 @@ public sealed class PcapFileReader : IDisposable
         _handle = handle;
         Path = path;
         LinkType = LinkTypes.FromDlt(PcapNative.DataLink(handle));
+        Snaplen = PcapNative.Snapshot(handle);
     }
 
     public string Path { get; }
 
     public LinkType LinkType { get; }
+
+    /// <summary>The file's snapshot length; libpcap cuts any record that claims more bytes to this.</summary>
+    public int Snaplen { get; }
 
     /// <summary>Opens a file; a missing, unreadable or unknown-format file throws <see cref="PcapException"/> (<see cref="PcapErrorKind.Io"/>).</summary>
     public static unsafe PcapFileReader Open(string path)

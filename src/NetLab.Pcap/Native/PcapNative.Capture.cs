@@ -58,6 +58,9 @@ internal static unsafe partial class PcapNative
     [LibraryImport(LibraryName, EntryPoint = "pcap_datalink")]
     internal static partial int DataLink(SafePcapHandle pcap);
 
+    [LibraryImport(LibraryName, EntryPoint = "pcap_snapshot")]
+    internal static partial int Snapshot(SafePcapHandle pcap);
+
     [LibraryImport(LibraryName, EntryPoint = "pcap_next_ex")]
     internal static partial int NextEx(SafePcapHandle pcap, out PacketHeader* header, out byte* data);
 

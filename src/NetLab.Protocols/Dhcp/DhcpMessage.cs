@@ -244,11 +244,10 @@ public sealed class DhcpMessage
             error = $"truncated: {buffer.Length} octets, the BOOTP fixed part needs {DhcpMessageView.FixedLength}";
             return false;
         }
-        if (!view.HasMagicCookie && buffer.Length < MinimumLength)
+        if (buffer.Length < DhcpMessageView.OptionsOffset)
         {
-            // RFC 951: a BOOTP message carries the full 64-octet vendor area; a shorter one without the
-            // DHCP cookie is a DHCP message cut short rather than plain BOOTP.
-            error = $"truncated: {buffer.Length} octets without the DHCP magic cookie (plain BOOTP needs {MinimumLength})";
+            // Even plain BOOTP (RFC 951) has a vendor area; what ends within the cookie's four octets was cut short.
+            error = $"truncated: {buffer.Length} octets, a message needs at least {DhcpMessageView.OptionsOffset} (fixed part and magic cookie or vendor area)";
             return false;
         }
         if (view.HardwareAddressLength > 16)

@@ -129,9 +129,13 @@ public sealed class DnsMessage
         {
             return false;
         }
-        if (result.Opt is { } opt)
+        int optIndex = result.Additionals.FindIndex(r => r.Type == DnsRecordType.OPT);
+        if (optIndex >= 0)
         {
+            // Fold the extended RCODE into ResponseCode and out of the record, so writing it back gives the same bytes.
+            var opt = result.Additionals[optIndex];
             result.ResponseCode = (DnsResponseCode)(((opt.Ttl >> 24) << 4) | (uint)header.ResponseCode);
+            result.Additionals[optIndex] = opt with { Ttl = opt.Ttl & 0x00FF_FFFF };
         }
         message = result;
         bytesRead = offset;

@@ -178,7 +178,7 @@ public static class DnsName
                 }
                 continue;
             }
-            if (!TryReadTextByte(text, ref i, out byte value) || position >= limit)
+            if (!TryReadEscapedByte(text, ref i, out byte value) || position >= limit)
             {
                 return false;
             }
@@ -191,7 +191,7 @@ public static class DnsName
     }
 
     /// <summary>Reads one character or escape (<c>\X</c>, <c>\DDD</c>) of presentation text; <paramref name="index"/> ends on its last char.</summary>
-    internal static bool TryReadTextByte(ReadOnlySpan<char> text, ref int index, out byte value)
+    public static bool TryReadEscapedByte(ReadOnlySpan<char> text, ref int index, out byte value)
     {
         char c = text[index];
         value = 0;
