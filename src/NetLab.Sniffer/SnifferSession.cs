@@ -111,7 +111,10 @@ public sealed class SnifferSession
         {
             Snaplen = _options.Snaplen,
             Promiscuous = !_options.NoPromiscuous,
-            Immediate = true,
+            // Immediate mode makes libpcap use TPACKET_V2 with one snaplen-sized slot per frame, so a 32 MiB ring
+            // holds only ~128 frames and a GC pause drops bursts; block mode (TPACKET_V3, tcpdump's default when
+            // writing to a pipe or file) packs frames and delivers them at least every TimeoutMs.
+            Immediate = _interactiveOutput,
             TimeoutMs = 100,
             BufferSize = (_options.BufferSizeKiB ?? SnifferOptions.DefaultBufferSizeKiB) * 1024,
         });
