@@ -8,7 +8,7 @@ using Spectre.Console;
 
 var interfaceOption = new Option<string?>("--interface", "-i") { Description = "Capture live on this interface (needs root or CAP_NET_RAW)" };
 var readOption = new Option<string?>("--read", "-r") { Description = "Read frames from a pcap or pcapng file instead of capturing" };
-var durationOption = new Option<double?>("--duration", "-G") { Description = "Stop a live capture after this many seconds" };
+var durationOption = new Option<double?>("--duration") { Description = "Stop a live capture after this many seconds" };
 var countOption = new Option<long?>("--count", "-c") { Description = "Stop after this many frames" };
 var filterOption = new Option<string?>("--filter", "-f") { Description = "BPF capture filter, pcap-filter(7) syntax, e.g. \"udp port 67 or port 53\"" };
 var writeOption = new Option<string?>("--write", "-w") { Description = "Also write the frames to this pcap file (tcpdump and Wireshark open it)" };
