@@ -73,8 +73,9 @@ return 0;
 
 IEnumerable<byte[]> Session(int n)
 {
-    var mac = new MacAddress(0x0200_0001_0000UL + (ulong)(n % 60000));
-    var ip = new IPv4Address(192, 168, (byte)(11 + ((n / 250) % 200)), (byte)(2 + (n % 250)));
+    // One lab segment: 250 clients taking turns, each session on new ports and a new transaction id.
+    var mac = new MacAddress(0x0200_0001_0000UL + (ulong)(n % 250));
+    var ip = new IPv4Address(192, 168, 10, (byte)(2 + (n % 250)));
     ushort port = (ushort)(20000 + (n % 40000));
     uint xid = (uint)n * 2654435761u;
 
