@@ -67,7 +67,7 @@ step_ok "$name is $server_ip"
 step_start FTP "download ftp://$server_ip/$file"
 local_file="$out/$(basename "$file")"
 url="ftp://$user:$password@$server_ip"
-if ! "$bin/ftp-client" "$url/$file" get --output "$local_file" >"$out/ftp-get.txt" 2>"$out/ftp-get.err"; then
+if ! "$bin/ftp-client" "$url/$file" get "$local_file" >"$out/ftp-get.txt" 2>"$out/ftp-get.err"; then
   step_fail "download of $file" "$out/ftp-get.err"
 fi
 step_ok "downloaded $file ($(stat -c %s "$local_file") bytes) to $local_file"

@@ -9,7 +9,6 @@ cd "$(dirname "$0")/.."
 source scripts/lib/packages.sh
 install_packages libpcap0.8 libmariadb3 iproute2
 
-programs="Dhcp.Server Dhcp.Client Dns.Server Dns.Client Ftp.Server Ftp.Client Auth.Server Auth.Client Sniffer"
 out=out/bin
 stamp=$out/.built
 if [ "${1:-}" != "--force" ] && [ -f "$stamp" ] \
@@ -20,12 +19,15 @@ fi
 command -v dotnet >/dev/null || { echo "build.sh: the .NET SDK (dotnet) is not on PATH; install .NET 10 first." >&2; exit 1; }
 mkdir -p "$out"
 start=$(date +%s)
-for project in $programs; do
-  printf '  building %-12s\r' "$project"
-  dotnet publish "src/$project/$project.csproj" -c Release -o "$out" --nologo -v q -p:UseAppHost=true \
-    -p:GenerateDocumentationFile=false >/tmp/netlab-build.$$.log 2>&1 \
-    || { cat /tmp/netlab-build.$$.log >&2; rm -f /tmp/netlab-build.$$.log; echo "build.sh: $project failed to build" >&2; exit 1; }
-done
-rm -f /tmp/netlab-build.$$.log
+echo "Building the programs of NetLab.Programs.slnf into $out/ (Release)..."
+log=$(mktemp)
+# One MSBuild run for all programs (they share their libraries); PublishDir puts them side by side.
+if ! dotnet publish NetLab.Programs.slnf -c Release -p:PublishDir="$PWD/$out/" --nologo -v q >"$log" 2>&1; then
+  cat "$log" >&2
+  rm -f "$log"
+  echo "build.sh: the build failed (compiler output above)" >&2
+  exit 1
+fi
+rm -f "$log"
 touch "$stamp"
-echo "Built $(echo $programs | wc -w) programs into $out/ in $(( $(date +%s) - start ))s."
+echo "Built $(ls "$out"/*.runtimeconfig.json | wc -l) programs into $out/ in $(( $(date +%s) - start ))s."

@@ -63,12 +63,19 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# Starts a program on a lab host in the background, its output in a log; remembers its PID.
+# Starts a program on a lab host in the background, its output in a log; remembers its PID in
+# started_pids (for the cleanup) and in last_pid.
 start_on() {
   local host=$1 log=$2; shift 2
   ip netns exec "$(lab_ns "$host")" "$@" >"$results/$log" 2>&1 &
-  started_pids+=($!)
-  echo $!
+  last_pid=$!
+  started_pids+=("$last_pid")
+}
+# Waits up to $2 seconds for a process of ours to end.
+wait_exit() {
+  local pid=$1
+  for _ in $(seq 1 $(( $2 * 10 ))); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  return 1
 }
 # Waits until a TCP or UDP port listens on a lab host, or the program died.
 wait_port() {
@@ -111,30 +118,35 @@ auth  IN A   $server
 www   IN CNAME ftp
 ZONE
 
-dhcp_pid=$(start_on server dhcp-server.log "$bin/dhcp-server" --interface eth0 \
+start_on server dhcp-server.log "$bin/dhcp-server" --interface eth0 \
   --dhcp-range "$net.100" "$net.200" 255.255.255.0 --router "$server" --dns "$server" --domain lab.test \
-  --lease-time 10m --lease-file "$results/dhcp-leases.jsonl")
+  --lease-time 10m --lease-file "$results/dhcp-leases.jsonl"
+dhcp_pid=$last_pid
 wait_port server udp 67 "$dhcp_pid" dhcp-server.log
 ok "dhcp-server: pool $net.100-$net.200, router and DNS $server, domain lab.test"
 
-dns_pid=$(start_on server dns-server.log "$bin/dns-server" --listen "$server:53" --listen 127.0.0.1:53 \
-  --zone "lab.test=$results/lab.test.zone" --dhcp-leases "$results/dhcp-leases.jsonl" --domain lab.test)
+start_on server dns-server.log "$bin/dns-server" --listen "$server:53" --listen 127.0.0.1:53 \
+  --zone "lab.test=$results/lab.test.zone" --dhcp-leases "$results/dhcp-leases.jsonl" --domain lab.test
+dns_pid=$last_pid
 wait_port server udp 53 "$dns_pid" dns-server.log
 ok "dns-server: zone lab.test (dns, ftp, auth) and the names of DHCP clients"
 
-auth_pid=$(start_on server auth-server.log "$bin/auth-server" --listen "$server:12345" \
-  --db "sqlite:$results/auth.db" --pbkdf2-iterations 100000)
+start_on server auth-server.log "$bin/auth-server" --listen "$server:12345" \
+  --db "sqlite:$results/auth.db" --pbkdf2-iterations 100000
+auth_pid=$last_pid
 wait_port server tcp 12345 "$auth_pid" auth-server.log
 ok "auth-server: port 12345, users in $results/auth.db"
 
-ftp_pid=$(start_on server ftp-server.log "$bin/ftp-server" --root "$results/ftp-root" --listen "$server:21" \
-  --user lab:lab --write --pasv-ports 50000-50100 --auth-db "sqlite:$results/auth.db")
+start_on server ftp-server.log "$bin/ftp-server" --root "$results/ftp-root" --listen "$server:21" \
+  --user lab:lab --write --pasv-ports 50000-50100 --auth-db "sqlite:$results/auth.db"
+ftp_pid=$last_pid
 wait_port server tcp 21 "$ftp_pid" ftp-server.log
 ok "ftp-server: root $results/ftp-root, user lab, auth-service accounts too"
 
 section "Sniffer on the bridge"
-sniffer_pid=$(start_on br sniffer.log "$bin/sniffer" --interface br0 --duration 110 --quiet \
-  --write "$results/capture.pcap" --trusted-dhcp "$server" --report html --report-file "$results/report.html")
+start_on br sniffer.log "$bin/sniffer" --interface br0 --duration 110 --quiet \
+  --write "$results/capture.pcap" --trusted-dhcp "$server" --report html --report-file "$results/report.html"
+sniffer_pid=$last_pid
 sleep 1
 kill -0 "$sniffer_pid" 2>/dev/null || { cat "$results/sniffer.log" >&2; die "the sniffer did not start"; }
 ok "sniffer: capturing br0 to $results/capture.pcap"
@@ -169,15 +181,16 @@ auth_ip=$(ip netns exec "$(lab_ns client1)" "$bin/dns-client" auth.lab.test A --
 [ -n "$auth_ip" ] || die "client1 could not resolve auth.lab.test"
 ok "auth.lab.test is $auth_ip"
 auth() { ip netns exec "$(lab_ns client1)" "$bin/auth-client" --server "$auth_ip:12345" "$@"; }
-printf 'correct horse battery\n' | auth register "$email" --password-stdin 2>&1 | sed 's/^/  /' \
+printf 'correct horse battery\n' | auth register --email "$email" --password-stdin 2>&1 | sed 's/^/  /' \
   || die "registration failed"
-printf 'correct horse battery\n' | auth login "$email" --password-stdin 2>&1 | sed 's/^/  /' \
+printf 'correct horse battery\n' | auth login --email "$email" --password-stdin 2>&1 | sed 's/^/  /' \
   || die "login failed"
-auth ping --count 200 --concurrency 4 2>&1 | sed 's/^/  /' || die "ping failed"
+auth ping --count 200 --concurrency 4 --quiet 2>&1 | sed 's/^/  /' || die "ping failed"
 
 section "Sniffer report"
-kill -INT "$sniffer_pid"
-wait "$sniffer_pid" 2>/dev/null || true
+# SIGTERM, not SIGINT: a script's background jobs start with SIGINT ignored.
+kill -TERM "$sniffer_pid"
+wait_exit "$sniffer_pid" 30 || die "the sniffer did not stop within 30s after SIGTERM"
 [ -s "$results/capture.pcap" ] || die "the sniffer wrote no capture"
 "$bin/sniffer" --read "$results/capture.pcap" --quiet --trusted-dhcp "$server" --report text \
   | tee "$results/report.txt" | sed 's/^/  /'

@@ -45,63 +45,40 @@ changePassword.SetAction((parse, ct) => WithClientAsync(parse, async client =>
     int loggedIn = Print(await client.LoginAsync(parse.GetValue(email)!, current, ct));
     return loggedIn != 0 ? loggedIn : Print(await client.ChangePasswordAsync(current, replacement, ct));
 }, ct));
-ping.SetAction(async (parse, ct) =>
+ping.SetAction((parse, ct) =>
 {
     int requests = parse.GetValue(count), connections = parse.GetValue(concurrency);
-    if (requests < 1 || connections < 1)
-    {
-        return Fail("--count and --concurrency must be at least 1");
-    }
-    if (!TryTarget(parse, out string host, out int port, out var tlsOptions))
-    {
-        return 2;
-    }
-    try
-    {
-        bool quiet = parse.GetValue(pingQuiet);
-        var summary = await AuthLoad.RunAsync(() => AuthClient.ConnectAsync(host, port, tlsOptions, ct), requests, connections,
-            _ => AuthFrame.Request(AuthOperation.Ping), quiet ? null : (i, exchange) => Console.WriteLine($"seq={i + 1} {AuthMenu.Describe(exchange)}"), ct);
-        Console.WriteLine($"--- {host}:{port} auth ping statistics ({connections} connections) ---");
-        Console.WriteLine(summary.Format());
-        return summary.Failures == 0 ? 0 : 1;
-    }
-    catch (AuthClientException e)
-    {
-        return Fail(e.Message);
-    }
+    return requests < 1 || connections < 1 ? Task.FromResult(Fail("--count and --concurrency must be at least 1"))
+        : WithTargetAsync(parse, async (target, connect) =>
+        {
+            var summary = await AuthLoad.RunAsync(connect, requests, connections, _ => AuthFrame.Request(AuthOperation.Ping),
+                parse.GetValue(pingQuiet) ? null : (i, exchange) => Console.WriteLine($"seq={i + 1} {AuthMenu.Describe(exchange)}"), ct);
+            Console.WriteLine($"--- {target} auth ping statistics ({connections} connections) ---");
+            Console.WriteLine(summary.Format());
+            return summary.Failures == 0 ? 0 : 1;
+        }, ct);
 });
-bench.SetAction(async (parse, ct) =>
+bench.SetAction((parse, ct) =>
 {
     int accounts = parse.GetValue(users), connections = parse.GetValue(benchConcurrency);
-    if (accounts < 1 || connections < 1)
-    {
-        return Fail("--users and --concurrency must be at least 1");
-    }
-    if (!TryTarget(parse, out string host, out int port, out var tlsOptions))
-    {
-        return 2;
-    }
     string run = Guid.NewGuid().ToString("N")[..8];
     string Email(int i) => $"bench-{run}-{i % accounts}@lab.test";
-    try
-    {
-        foreach (var (name, operation) in new[] { ("registrations", AuthOperation.Register), ("logins", AuthOperation.Login) })
+    return accounts < 1 || connections < 1 ? Task.FromResult(Fail("--users and --concurrency must be at least 1"))
+        : WithTargetAsync(parse, async (_, connect) =>
         {
-            var summary = await AuthLoad.RunAsync(() => AuthClient.ConnectAsync(host, port, tlsOptions, ct), accounts, connections,
-                i => AuthFrame.Request(operation, Email(i), "bench-password"), null, ct);
-            Console.WriteLine($"--- {name}: {connections} connections ---");
-            Console.WriteLine(summary.Format().Replace("requests/s", name + "/s", StringComparison.Ordinal));
-            if (summary.Failures > 0)
+            foreach (var (name, operation) in new[] { ("registrations", AuthOperation.Register), ("logins", AuthOperation.Login) })
             {
-                return Fail($"{summary.Failures} {name} failed (is the server throttling or its database down?)");
+                var summary = await AuthLoad.RunAsync(connect, accounts, connections,
+                    i => AuthFrame.Request(operation, Email(i), "bench-password"), null, ct);
+                Console.WriteLine($"--- {name}: {connections} connections ---");
+                Console.WriteLine(summary.Format().Replace("requests/s", name + "/s", StringComparison.Ordinal));
+                if (summary.Failures > 0)
+                {
+                    return Fail($"{summary.Failures} {name} failed (is the server throttling or its database down?)");
+                }
             }
-        }
-        return 0;
-    }
-    catch (AuthClientException e)
-    {
-        return Fail(e.Message);
-    }
+            return 0;
+        }, ct);
 });
 hashRate.SetAction(parse =>
 {
@@ -111,12 +88,21 @@ hashRate.SetAction(parse =>
         return Fail("--iterations and --seconds must be at least 1");
     }
     double rate = NetLab.Auth.Passwords.PasswordHashRate.Measure(iterationCount, TimeSpan.FromSeconds(duration), Environment.ProcessorCount);
-    Console.WriteLine($"PBKDF2-SHA256 {iterationCount} iterations: {rate:0.0} verifications/s on {Environment.ProcessorCount} cores");
+    Console.WriteLine(FormattableString.Invariant($"PBKDF2-SHA256 {iterationCount} iterations: {rate:0.00} verifications/s on {Environment.ProcessorCount} cores"));
     return 0;
 });
 return await root.Parse(args).InvokeAsync();
 
-async Task<int> WithClientAsync(ParseResult parse, Func<AuthClient, Task<int>> work, CancellationToken ct)
+Task<int> WithClientAsync(ParseResult parse, Func<AuthClient, Task<int>> work, CancellationToken ct) =>
+    WithTargetAsync(parse, async (_, connect) =>
+    {
+        await using var client = await connect();
+        return await work(client);
+    }, ct);
+
+/// <summary>Parses --server and the TLS flags, then runs work with the target and a way to connect to it;
+/// connection problems become a message and exit status 2.</summary>
+async Task<int> WithTargetAsync(ParseResult parse, Func<string, Func<Task<AuthClient>>, Task<int>> work, CancellationToken ct)
 {
     if (!TryTarget(parse, out string host, out int port, out var tlsOptions))
     {
@@ -124,8 +110,7 @@ async Task<int> WithClientAsync(ParseResult parse, Func<AuthClient, Task<int>> w
     }
     try
     {
-        await using var client = await AuthClient.ConnectAsync(host, port, tlsOptions, ct);
-        return await work(client);
+        return await work($"{host}:{port}", () => AuthClient.ConnectAsync(host, port, tlsOptions, ct));
     }
     catch (AuthClientException e)
     {

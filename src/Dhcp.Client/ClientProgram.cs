@@ -1,8 +1,8 @@
 using System.Runtime.InteropServices;
-using Client = NetLab.Dhcp.Client.DhcpClient;
 using Microsoft.Extensions.Logging;
 using NetLab.Dhcp.Client;
 using NetLab.Pcap;
+using Client = NetLab.Dhcp.Client.DhcpClient;
 
 namespace NetLab.Hosts.DhcpClient;
 
@@ -18,12 +18,11 @@ internal static class ClientProgram
             .SetMinimumLevel(settings.Verbose ? LogLevel.Debug : settings.Quiet ? LogLevel.Warning : LogLevel.Information));
         var logger = loggerFactory.CreateLogger("dhcp-client");
 
-        if (Preflight(settings) is { } problem)
+        if (Preflight(settings, out string? problem) is not { } info)
         {
             await Console.Error.WriteLineAsync($"dhcp-client: {problem}").ConfigureAwait(false);
             return 1;
         }
-        var info = NetworkInterfaceInfo.Find(settings.Interface, "/sys/class/net", out _)!;
 
         // SIGINT/SIGTERM end the run cleanly (releasing the lease with --release) instead of killing the process.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(invocationToken);
@@ -57,7 +56,7 @@ internal static class ClientProgram
                 RequestBroadcast = settings.RequestBroadcast,
             };
             var probe = settings.ArpProbes > 0 ? new ArpConflictProbe(settings.Interface, info.Mac, settings.ArpProbes, settings.ArpInterval, logger) : null;
-            var reporter = new LeaseReporter(settings, logger);
+            var reporter = new LeaseReporter(settings, probe, logger);
             var client = new Client(options, transport, probe, reporter, logger);
             try
             {
@@ -132,25 +131,28 @@ internal static class ClientProgram
         LeaseFile.Delete(settings.LeaseFilePath);
     }
 
-    private static string? Preflight(ClientSettings settings)
+    /// <summary>The interface to use, or null with the reason it cannot be used.</summary>
+    private static NetworkInterfaceInfo? Preflight(ClientSettings settings, out string? problem)
     {
-        var info = NetworkInterfaceInfo.Find(settings.Interface, "/sys/class/net", out string? error);
+        var info = NetworkInterfaceInfo.Find(settings.Interface, "/sys/class/net", out problem);
         if (info is null)
         {
-            return error;
+            return null;
         }
         if (!info.IsUp)
         {
-            return $"{settings.Interface} is down; bring it up first: ip link set {settings.Interface} up";
+            problem = $"{settings.Interface} is down; bring it up first: ip link set {settings.Interface} up";
+            return null;
         }
-        if (!NetworkInterfaceInfo.HasPrivileges(settings.Configure, out error))
+        if (!NetworkInterfaceInfo.HasPrivileges(settings.Configure, out problem))
         {
-            return error;
+            return null;
         }
         if (settings.Configure && !File.Exists(settings.ScriptPath))
         {
-            return $"lease script {settings.ScriptPath} not found; pass --script PATH, or --no-configure to only print the lease";
+            problem = $"lease script {settings.ScriptPath} not found; pass --script PATH, or --no-configure to only print the lease";
+            return null;
         }
-        return null;
+        return info;
     }
 }

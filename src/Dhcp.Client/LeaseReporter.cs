@@ -10,10 +10,13 @@ internal sealed class LeaseReporter : ILeaseEvents
     private readonly ClientSettings _settings;
     private readonly ILogger _logger;
     private readonly LeaseScript? _script;
+    private readonly ArpConflictProbe? _arp;
 
-    public LeaseReporter(ClientSettings settings, ILogger logger)
+    /// <param name="arp">Announces a newly configured address (null: no ARP at all).</param>
+    public LeaseReporter(ClientSettings settings, ArpConflictProbe? arp, ILogger logger)
     {
         _settings = settings;
+        _arp = arp;
         _logger = logger;
         if (settings.Configure)
         {
@@ -28,18 +31,30 @@ internal sealed class LeaseReporter : ILeaseEvents
 
     public async Task OnLeaseEventAsync(LeaseEvent leaseEvent, DhcpLease? lease, string? message, CancellationToken cancellationToken)
     {
-        if (lease is not null)
+        try
         {
-            LeaseFile.Save(_settings.LeaseFilePath, lease);
+            if (lease is not null)
+            {
+                LeaseFile.Save(_settings.LeaseFilePath, lease);
+            }
+            else if (leaseEvent is LeaseEvent.Nak)
+            {
+                // The server refused the address: INIT-REBOOT must not ask for it again.
+                LeaseFile.Delete(_settings.LeaseFilePath);
+            }
         }
-        else if (leaseEvent is LeaseEvent.Nak)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // The server refused the saved address: INIT-REBOOT must not try it again.
-            LeaseFile.Delete(_settings.LeaseFilePath);
+            // The lease is still good; only the next start loses INIT-REBOOT and scripts lose the file.
+            _logger.LogError("cannot write lease file {LeaseFile}: {Reason} (choose another with --lease-file)", _settings.LeaseFilePath, e.Message);
         }
         if (_script is not null)
         {
-            await _script.RunAsync(leaseEvent, _settings.Interface, lease, message, cancellationToken).ConfigureAwait(false);
+            bool applied = await _script.RunAsync(leaseEvent, _settings.Interface, lease, message, cancellationToken).ConfigureAwait(false);
+            if (applied && leaseEvent == LeaseEvent.Bound && lease is not null && _arp is not null)
+            {
+                await _arp.AnnounceAsync(lease.Address, cancellationToken).ConfigureAwait(false);
+            }
         }
         if (lease is null)
         {

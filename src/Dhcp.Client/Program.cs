@@ -12,7 +12,7 @@ var retries = new Option<int>("--retries", "-t")
     DefaultValueFactory = _ => 4,
 };
 retries.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 0 or > 100) r.AddError("--retries must be between 0 and 100"); });
-var retryInterval = DurationOption("--retry-interval", "Delay before the first retransmission (RFC 2131: 4s, doubling up to 64s, ±1s jitter)", TimeSpan.FromSeconds(4));
+var retryInterval = DurationOption("--retry-interval", "Delay before the first retransmission; doubles up to 64s, each randomised by ±25% (RFC 2131: 4s ± 1s)", TimeSpan.FromSeconds(4));
 var requestedIp = new Option<IPv4Address?>("--requested-ip", "-r")
 {
     Description = "Ask for this address (option 50)",
@@ -66,9 +66,9 @@ root.SetAction(async (parseResult, cancellationToken) =>
     var settings = new ClientSettings
     {
         Interface = name,
-        Timeout = parseResult.GetValue(timeout),
+        Timeout = parseResult.GetValue(timeout).Value,
         Retries = parseResult.GetValue(retries),
-        RetryInterval = parseResult.GetValue(retryInterval),
+        RetryInterval = parseResult.GetValue(retryInterval).Value,
         RequestedAddress = parseResult.GetValue(requestedIp),
         HostName = parseResult.GetValue(hostName),
         // An absent array-typed option reads as an empty array, not null.
@@ -83,8 +83,8 @@ root.SetAction(async (parseResult, cancellationToken) =>
         ResolvConf = parseResult.GetValue(resolvConf),
         RequestBroadcast = parseResult.GetValue(broadcast),
         ArpProbes = parseResult.GetValue(arpProbes),
-        ArpInterval = parseResult.GetValue(arpInterval),
-        DeclineDelay = parseResult.GetValue(declineDelay),
+        ArpInterval = parseResult.GetValue(arpInterval).Value,
+        DeclineDelay = parseResult.GetValue(declineDelay).Value,
         Quiet = parseResult.GetValue(quiet),
         Verbose = parseResult.GetValue(verbose),
     };
@@ -92,12 +92,12 @@ root.SetAction(async (parseResult, cancellationToken) =>
 });
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
 
-static Option<TimeSpan> DurationOption(string name, string description, TimeSpan defaultValue) => new(name)
+static Option<Duration> DurationOption(string name, string description, TimeSpan defaultValue) => new(name)
 {
     Description = description,
-    DefaultValueFactory = _ => defaultValue,
+    DefaultValueFactory = _ => new Duration(defaultValue),
     CustomParser = r => ClientArguments.TryParseDuration(r.Tokens[0].Value, out var value, out string? error) && value > TimeSpan.Zero
-        ? value : Fail<TimeSpan>(r, $"{name}: {error ?? "must be more than zero"}"),
+        ? new Duration(value) : Fail<Duration>(r, $"{name}: {error ?? "must be more than zero"}"),
 };
 
 static T Fail<T>(ArgumentResult result, string error)

@@ -59,6 +59,11 @@ internal static class LeasesCommand
                 remaining > TimeSpan.Zero ? remaining.ToString(@"d\.hh\:mm\:ss", CultureInfo.InvariantCulture) : "-",
                 lease.EffectiveStateAt(now).ToString().ToLowerInvariant());
         }
+        if (Console.IsOutputRedirected)
+        {
+            // Piped or captured output has no terminal width; a whole MAC or date on one line beats wrapping at 80.
+            AnsiConsole.Profile.Width = 160;
+        }
         AnsiConsole.Write(table);
         AnsiConsole.WriteLine($"{leases.Count} lease(s)");
     }

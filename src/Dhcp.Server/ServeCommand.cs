@@ -12,6 +12,7 @@ namespace NetLab.Hosts.DhcpServer;
 /// <summary>The serving command: flags to a checked <see cref="DhcpServerConfig"/>, then the library runs it.</summary>
 internal static class ServeCommand
 {
+    private const int SigUsr1 = 10;
     private static readonly Option<string> Interface = new("--interface", "-i") { Description = "NIC to serve (required), e.g. eth0" };
     private static readonly Option<string[]> Range = new("--dhcp-range")
     {
@@ -90,6 +91,12 @@ internal static class ServeCommand
         try
         {
             using var host = new DhcpServerHost(config, logger);
+            // SIGUSR1 prints the counters, as it makes dnsmasq dump its statistics (raw signal number: .NET has no name for it).
+            using var onStatistics = PosixSignalRegistration.Create((PosixSignal)SigUsr1, context =>
+            {
+                context.Cancel = true;
+                logger.LogInformation("counters: {Counters}", host.Counters);
+            });
             await Task.Factory.StartNew(() => host.Run(stop.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             return 0;
         }

@@ -6,6 +6,9 @@ namespace NetLab.Pcap;
 /// frame stays valid even if another thread closes the handle (libpcap's buffer dies with it).</summary>
 internal sealed class FrameCopier(bool nanosecondTimestamps)
 {
+    /// <summary>For a handle whose timestamps are in the precision pcap_get_tstamp_precision reports.</summary>
+    public static FrameCopier For(SafePcapHandle handle) => new(PcapNative.GetTimestampPrecision(handle) == PcapNative.TimestampNano);
+
     private byte[] _buffer = new byte[2048];
 
     public unsafe CapturedFrame Copy(PcapNative.PacketHeader* header, byte* data)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 using NetLab.Pcap.Native;
 
@@ -7,18 +8,31 @@ namespace NetLab.Pcap;
 /// One thread receives (<see cref="TryReceive"/> or <see cref="Run"/>); <see cref="Send"/> may be called from
 /// other threads meanwhile. <see cref="Dispose"/> from any thread wakes the receiver, which returns
 /// false (or <see cref="Run"/> returns); the handle is closed once no native call uses it any more.</summary>
+/// <remarks>libpcap 1.10 on Linux does not return from pcap_next_ex when its timeout expires without traffic,
+/// so the handle runs in non-blocking mode and the wait is our own poll() on its descriptor plus an eventfd
+/// that <see cref="Interrupt"/> and <see cref="Dispose"/> signal.</remarks>
 public sealed class LiveCapture : IDisposable
 {
+    /// <summary>How long Send waits in all for room in a full socket buffer before giving up.</summary>
+    private const int SendBufferWaitMs = 5000;
+
     private readonly SafePcapHandle _handle;
-    private readonly FrameCopier _copier = new(nanosecondTimestamps: false);
+    private readonly SafeEventFdHandle _wake;
+    private readonly int _fd;
+    private readonly int _timeoutMs;
+    private readonly FrameCopier _copier;
     private readonly Lock _sendLock = new();
     private readonly uint _netmask;
     private int _disposed;
 
-    private LiveCapture(SafePcapHandle handle, string device, string? activationWarning, uint netmask)
+    private LiveCapture(SafePcapHandle handle, string device, string? activationWarning, uint netmask, int timeoutMs)
     {
         _handle = handle;
         _netmask = netmask;
+        _timeoutMs = timeoutMs;
+        _fd = PcapNative.GetSelectableFd(handle);
+        _copier = FrameCopier.For(handle);
+        _wake = SafeEventFdHandle.Create();
         Device = device;
         ActivationWarning = activationWarning;
         LinkType = LinkTypes.FromDlt(PcapNative.DataLink(handle));
@@ -59,8 +73,7 @@ public sealed class LiveCapture : IDisposable
         if (handle.IsInvalid)
         {
             handle.Dispose();
-            throw new PcapException(PcapErrorKind.Other,
-                $"capture on {device} failed: {PcapNative.ErrorText(new ReadOnlySpan<byte>(errorBuffer, PcapNative.ErrorBufferSize))}");
+            throw new PcapException(PcapErrorKind.Other, $"capture on {device} failed: {PcapNative.ErrorText(errorBuffer)}");
         }
         try
         {
@@ -68,11 +81,11 @@ public sealed class LiveCapture : IDisposable
             _ = PcapNative.SetSnapshotLength(handle, options.Snaplen);
             _ = PcapNative.SetPromiscuous(handle, options.Promiscuous ? 1 : 0);
             _ = PcapNative.SetImmediateMode(handle, options.Immediate ? 1 : 0);
-            _ = PcapNative.SetTimeout(handle, options.TimeoutMs);
-            if (options.BufferSize is { } bufferSize)
-            {
-                _ = PcapNative.SetBufferSize(handle, bufferSize);
-            }
+            // Without immediate mode this is how long the kernel fills a buffer block before handing it over.
+            _ = PcapNative.SetTimeout(handle, options.TimeoutMs == 0 ? 100 : options.TimeoutMs);
+            _ = PcapNative.SetBufferSize(handle, options.BufferSize ?? LiveCaptureOptions.DefaultBufferSize);
+            // Nanoseconds where the kernel offers them (Linux does); otherwise libpcap keeps microseconds.
+            _ = PcapNative.SetTimestampPrecision(handle, PcapNative.TimestampNano);
 
             int status = PcapNative.Activate(handle);
             if (status < 0)
@@ -85,10 +98,14 @@ public sealed class LiveCapture : IDisposable
             {
                 throw new PcapException(PcapErrorKind.Other, $"capture on {device}: cannot select direction {options.Direction}: {PcapNative.LastError(handle)}");
             }
+            if (PcapNative.SetNonBlocking(handle, 1, errorBuffer) != 0)
+            {
+                throw new PcapException(PcapErrorKind.Other, $"capture on {device}: cannot enter non-blocking mode: {PcapNative.ErrorText(errorBuffer)}");
+            }
 
             // Looked up now, while the thread is still in the capture's network namespace.
             uint netmask = PcapNative.LookupNetwork(device, out _, out uint mask, errorBuffer) == 0 ? mask : PcapNative.NetmaskUnknown;
-            return new LiveCapture(handle, device, warning, netmask);
+            return new LiveCapture(handle, device, warning, netmask, options.TimeoutMs);
         }
         catch
         {
@@ -142,23 +159,24 @@ public sealed class LiveCapture : IDisposable
         }
     }
 
-    /// <summary>Makes a receive in progress (or else the next one) return at once (pcap_breakloop).</summary>
+    /// <summary>Makes a receive in progress (or else the next one) return false at once.</summary>
     public void Interrupt()
     {
-        if (TryAcquire())
+        if (TryAcquire(_wake))
         {
             try
             {
-                PcapNative.BreakLoop(_handle);
+                _wake.Signal();
             }
             finally
             {
-                _handle.DangerousRelease();
+                _wake.DangerousRelease();
             }
         }
     }
 
-    /// <summary>Sends one complete frame (link-layer header included) out of the interface.</summary>
+    /// <summary>Sends one complete frame (link-layer header included) out of the interface. When the socket
+    /// buffer is full it waits for room (a few seconds at most) instead of failing.</summary>
     public unsafe void Send(ReadOnlySpan<byte> frame)
     {
         if (frame.IsEmpty)
@@ -168,12 +186,19 @@ public sealed class LiveCapture : IDisposable
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         lock (_sendLock)
         {
+            var waited = Stopwatch.StartNew();
             fixed (byte* data = frame)
             {
-                if (PcapNative.SendPacket(_handle, data, frame.Length) != 0)
+                while (PcapNative.SendPacket(_handle, data, frame.Length) != 0)
                 {
                     int errno = Marshal.GetLastPInvokeError();
-                    throw PcapErrors.FromSend(Device, errno, PcapNative.LastError(_handle));
+                    bool bufferFull = errno is LibcNative.Eagain or LibcNative.Enobufs or LibcNative.Eintr;
+                    int remainingMs = SendBufferWaitMs - (int)waited.ElapsedMilliseconds;
+                    if (!bufferFull || remainingMs <= 0)
+                    {
+                        throw PcapErrors.FromSend(Device, errno, PcapNative.LastError(_handle));
+                    }
+                    WaitUntilWritable(remainingMs);
                 }
             }
         }
@@ -197,30 +222,32 @@ public sealed class LiveCapture : IDisposable
         }
         Interrupt();
         _handle.Dispose();
+        _wake.Dispose();
     }
 
-    private unsafe ReceiveStatus Receive(out CapturedFrame frame)
+    private ReceiveStatus Receive(out CapturedFrame frame)
     {
         frame = default;
-        // Holding a reference keeps pcap_close from running while libpcap's buffer is read.
-        if (!TryAcquire())
+        // Dispose sets the flag before it signals the eventfd, so a receive that starts after an earlier one
+        // consumed that signal stops here instead of waiting for a wake-up that will not come.
+        // Holding references keeps pcap_close (and close of the eventfd) from running while we use them.
+        if (Volatile.Read(ref _disposed) != 0 || !TryAcquire(_handle))
         {
             return ReceiveStatus.Closed;
         }
         try
         {
-            int status = PcapNative.NextEx(_handle, out var header, out byte* data);
-            switch (status)
+            if (!TryAcquire(_wake))
             {
-                case 1:
-                    frame = _copier.Copy(header, data);
-                    return ReceiveStatus.Frame;
-                case 0:
-                    return ReceiveStatus.Timeout;
-                case PcapNative.ErrorBreak:
-                    return ReceiveStatus.Interrupted;
-                default:
-                    throw PcapErrors.FromReceive(Device, status, PcapNative.LastError(_handle));
+                return ReceiveStatus.Closed;
+            }
+            try
+            {
+                return ReceiveAcquired(out frame);
+            }
+            finally
+            {
+                _wake.DangerousRelease();
             }
         }
         finally
@@ -229,12 +256,63 @@ public sealed class LiveCapture : IDisposable
         }
     }
 
-    private bool TryAcquire()
+    private unsafe ReceiveStatus ReceiveAcquired(out CapturedFrame frame)
+    {
+        frame = default;
+        long deadline = _timeoutMs == 0 ? long.MaxValue : Environment.TickCount64 + _timeoutMs;
+        var fds = stackalloc LibcNative.PollFd[2];
+        while (true)
+        {
+            // Non-blocking: 1 = a frame, 0 = nothing queued (or a queued frame the filter rejected).
+            int status = PcapNative.NextEx(_handle, out var header, out byte* data);
+            if (status == 1)
+            {
+                frame = _copier.Copy(header, data);
+                return ReceiveStatus.Frame;
+            }
+            if (status < 0)
+            {
+                throw PcapErrors.FromReceive(Device, status, PcapNative.LastError(_handle));
+            }
+
+            long remaining = deadline - Environment.TickCount64;
+            if (remaining <= 0)
+            {
+                return ReceiveStatus.Timeout;
+            }
+            int waitMs = deadline == long.MaxValue ? -1 : (int)remaining;
+            if (PcapNative.GetRequiredSelectTimeout(_handle) is var required && required != null)
+            {
+                // The device reported ENETDOWN: libpcap must look again soon to tell "down" from "gone".
+                int requiredMs = Math.Max(1, (int)((required->Seconds.Value * 1000) + (required->Microseconds.Value / 1000)));
+                waitMs = waitMs < 0 ? requiredMs : Math.Min(waitMs, requiredMs);
+            }
+            fds[0] = new LibcNative.PollFd { Fd = _fd, Events = LibcNative.PollIn };
+            fds[1] = new LibcNative.PollFd { Fd = _wake.Fd, Events = LibcNative.PollIn };
+            if (LibcNative.Poll(fds, 2, waitMs) < 0 && Marshal.GetLastPInvokeError() != LibcNative.Eintr)
+            {
+                throw new PcapException(PcapErrorKind.Io,
+                    $"capture on {Device} failed: poll: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+            }
+            if ((fds[1].ReturnedEvents & LibcNative.PollIn) != 0 && _wake.Drain())
+            {
+                return ReceiveStatus.Interrupted;
+            }
+        }
+    }
+
+    private unsafe void WaitUntilWritable(int timeoutMs)
+    {
+        var fd = new LibcNative.PollFd { Fd = _fd, Events = LibcNative.PollOut };
+        _ = LibcNative.Poll(&fd, 1, Math.Min(timeoutMs, 100));
+    }
+
+    private static bool TryAcquire(SafeHandle handle)
     {
         bool acquired = false;
         try
         {
-            _handle.DangerousAddRef(ref acquired);
+            handle.DangerousAddRef(ref acquired);
         }
         catch (ObjectDisposedException)
         {

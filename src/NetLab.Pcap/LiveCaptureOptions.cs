@@ -27,7 +27,13 @@ public sealed class LiveCaptureOptions
     /// <summary>How long <see cref="LiveCapture.TryReceive"/> waits before returning false (0 waits forever).</summary>
     public int TimeoutMs { get; set; } = 100;
 
-    /// <summary>Kernel buffer size in bytes; null keeps libpcap's default (2 MiB).</summary>
+    /// <summary>Used when <see cref="BufferSize"/> is null. libpcap's own default, 2 MiB, holds only 32 frames in
+    /// immediate mode on interfaces with offloading (veth, most NICs): each frame gets a 64 KiB slot, so a burst
+    /// the receiver does not drain at once is dropped. 16 MiB holds 256.</summary>
+    public const int DefaultBufferSize = 16 << 20;
+
+    /// <summary>Kernel ring buffer size in bytes; null means <see cref="DefaultBufferSize"/>. A small
+    /// <see cref="Snaplen"/> also makes the slots smaller, so more frames fit.</summary>
     public int? BufferSize { get; set; }
 
     public CaptureDirection Direction { get; set; } = CaptureDirection.InOut;

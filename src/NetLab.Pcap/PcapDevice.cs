@@ -28,7 +28,7 @@ public static class PcapDevice
         if (PcapNative.FindAllDevices(out var first, errorBuffer) != 0)
         {
             throw new PcapException(PcapErrorKind.Other,
-                "listing capture interfaces failed: " + PcapNative.ErrorText(new ReadOnlySpan<byte>(errorBuffer, PcapNative.ErrorBufferSize)));
+                "listing capture interfaces failed: " + PcapNative.ErrorText(errorBuffer));
         }
         try
         {

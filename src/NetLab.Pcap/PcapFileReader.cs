@@ -7,11 +7,12 @@ namespace NetLab.Pcap;
 public sealed class PcapFileReader : IDisposable
 {
     private readonly SafePcapHandle _handle;
-    private readonly FrameCopier _copier = new(nanosecondTimestamps: true);
+    private readonly FrameCopier _copier;
 
     private PcapFileReader(SafePcapHandle handle, string path)
     {
         _handle = handle;
+        _copier = FrameCopier.For(handle);
         Path = path;
         LinkType = LinkTypes.FromDlt(PcapNative.DataLink(handle));
         Snaplen = PcapNative.Snapshot(handle);
@@ -35,7 +36,7 @@ public sealed class PcapFileReader : IDisposable
         {
             handle.Dispose();
             throw new PcapException(PcapErrorKind.Io,
-                $"cannot read capture file {path}: {PcapNative.ErrorText(new ReadOnlySpan<byte>(errorBuffer, PcapNative.ErrorBufferSize))}");
+                $"cannot read capture file {path}: {PcapNative.ErrorText(errorBuffer)}");
         }
         return new PcapFileReader(handle, path);
     }

@@ -108,6 +108,24 @@ public sealed partial class AuthClientProgramTests : IDisposable
         Assert.Equal(0, insecure.ExitCode);
     }
 
+    /// <summary>The store is shared (ftp-server --auth-db writes and reads the same table): a user put
+    /// there by another program logs in through auth-server.</summary>
+    [MySqlFact]
+    public async Task MariaDbStore_SharedWithOtherPrograms_UserLogsIn()
+    {
+        string spec = AuthTestDatabases.FreshMySqlSpec();
+        await using (var store = await NetLab.Auth.Storage.UserStoreFactory.OpenAsync(spec, CancellationToken.None))
+        {
+            await store.CreateAsync("shared@lab.test", NetLab.Auth.Passwords.PasswordHasher.Hash("shared-password", 1000), CancellationToken.None);
+        }
+        using var server = new AuthServerProcess(spec);
+
+        var login = Client(server, "shared-password\n", "login", "--email", "shared@lab.test", "--password-stdin");
+
+        Assert.Equal(0, login.ExitCode);
+        Assert.Matches(ResponseLine("LOGIN ok: logged in | shared@lab.test"), login.Stdout);
+    }
+
     [Fact]
     public void NoServer_ClearErrorExit2()
     {

@@ -92,6 +92,29 @@ public sealed class AuthServerSecurityTests : AuthServerTestBase
         Assert.DoesNotContain("gina-password", server.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task PartialFramesAndAbruptCloses_ServerKeepsServing()
+    {
+        using var server = StartServer(AuthTestDatabases.Sqlite);
+
+        await Task.WhenAll(Enumerable.Range(0, 30).Select(async i =>
+        {
+            using var tcp = new TcpClient();
+            await tcp.ConnectAsync("127.0.0.1", server.Port);
+            byte[] partial = Encoding.ASCII.GetBytes("NLA/1 {\"op\":\"REGISTER\",\"email\":\"half" + i);
+            await tcp.GetStream().WriteAsync(partial);
+            if (i % 2 == 0)
+            {
+                tcp.Client.LingerState = new LingerOption(true, 0); // close with a reset instead of FIN
+            }
+        }));
+
+        await using var client = await ConnectAsync(server);
+        await ExpectOkAsync(client.SimpleAsync(AuthOperation.Ping, Ct));
+        await ExpectOkAsync(client.RegisterAsync("after-resets@lab.test", "after-password", Ct));
+        Assert.False(server.Process.HasExited);
+    }
+
     [ToolFact("openssl")]
     public async Task TlsMode_RejectsPlainTextClient_ServesTlsClient()
     {

@@ -42,12 +42,15 @@ internal sealed class ClientLab : IDisposable
         return (new ClientLab(network, server, client), squatter);
     }
 
+    /// <summary>Full path of a tool: daemons live in /usr/sbin, which a test runner's PATH may lack.</summary>
+    private static string Tool(string name) => Requirements.FindTool(name) ?? name;
+
     public string Path(string name) => System.IO.Path.Combine(Directory, name);
 
     /// <summary>dnsmasq as DHCP server only (--port=0) with private lease and pid files, logging to stderr.</summary>
     public BackgroundProcess StartDnsmasq(params string[] extra)
     {
-        var dnsmasq = Server.Start("dnsmasq", [
+        var dnsmasq = Server.Start(Tool("dnsmasq"), [
             "--no-daemon", "--conf-file=/dev/null", "--interface=eth0", "--bind-interfaces", "--port=0", "--log-facility=-",
             $"--dhcp-leasefile={Path("dnsmasq.leases")}", $"--pid-file={Path("dnsmasq.pid")}",
             $"--dhcp-option=option:router,{ServerIp}", $"--dhcp-option=option:dns-server,{DnsIp}",
@@ -99,10 +102,29 @@ internal sealed class ClientLab : IDisposable
         };
         string configPath = Path("kea-dhcp4.json");
         File.WriteAllText(configPath, JsonSerializer.Serialize(config));
-        var kea = Server.Start("env", $"KEA_PIDFILE_DIR={Directory}", $"KEA_LOCKFILE_DIR={Directory}", "kea-dhcp4", "-c", configPath);
+        var kea = Server.Start("env", $"KEA_PIDFILE_DIR={Directory}", $"KEA_LOCKFILE_DIR={Directory}", Tool("kea-dhcp4"), "-c", configPath);
         kea.WaitForLine("DHCP4_STARTED", TimeSpan.FromSeconds(15));
         return kea;
     }
+
+    /// <summary>NetLab's dhcp-server on the server host, pool 10.9.0.100-150, lease journal in the lab directory.</summary>
+    public BackgroundProcess StartNetLabServer(params string[] extra)
+    {
+        var server = Server.StartProgram("dhcp-server", [
+            "--interface", "eth0", "--dhcp-range", "10.9.0.100", "10.9.0.150", "255.255.255.0",
+            "--router", ServerIp, "--dns", DnsIp, "--domain", Domain, "--lease-file", NetLabServerLeaseFile, .. extra]);
+        server.WaitForLine("dhcp-server on eth0", TimeSpan.FromSeconds(30));
+        return server;
+    }
+
+    public string NetLabServerLeaseFile => Path("dhcp-server-leases.jsonl");
+
+    /// <summary>The last journal record for <paramref name="ip"/> in dhcp-server's lease file (the one that counts).</summary>
+    public JsonElement? NetLabServerLease(string ip) =>
+        File.Exists(NetLabServerLeaseFile)
+            ? File.ReadAllLines(NetLabServerLeaseFile).Where(l => l.Length > 0).Select(l => JsonDocument.Parse(l).RootElement)
+                .LastOrDefault(r => r.GetProperty("ip").GetString() == ip) is { ValueKind: JsonValueKind.Object } record ? record : null
+            : null;
 
     /// <summary>dhcp-client arguments every test uses: this lab's lease file and short ARP probing.</summary>
     public string[] ClientArgs(params string[] extra) =>

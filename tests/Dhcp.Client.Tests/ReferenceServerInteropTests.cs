@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Diagnostics;
 using System.Text.Json;
 using NetLab.Testing;
@@ -18,7 +19,7 @@ public class ReferenceServerInteropTests
         // dnsmasq's shortest lease is 2m; T1/T2 options bring the renewal within the test.
         var dnsmasq = lab.StartDnsmasq("--dhcp-range=10.9.0.100,10.9.0.150,255.255.255.0,2m",
             "--dhcp-option=option:T1,5", "--dhcp-option=option:T2,100");
-        var client = lab.StartClient(lab.ClientArgs("--resolv-conf", resolvConf));
+        var client = lab.StartClient(lab.ClientArgs("--resolv-conf", resolvConf, "--hostname", "labclient"));
         string obtained = client.WaitForLine(@"lease of 10\.9\.0\.\d+ obtained from 10\.9\.0\.1", Patience);
         string address = obtained.Split(' ')[3];
 
@@ -42,11 +43,32 @@ public class ReferenceServerInteropTests
             Assert.Equal(ClientLab.Domain, saved.RootElement.GetProperty("domain").GetString());
         }
 
-        client.WaitForLine($@"lease of {address.Replace(".", @"\.", StringComparison.Ordinal)} renewed", Patience);
+        client.WaitForLine($@"lease of {Regex.Escape(address)} renewed", Patience);
         // The renewal went to dnsmasq as a unicast REQUEST from the leased address (RENEWING).
-        dnsmasq.WaitForLine($@"DHCPREQUEST\(eth0\) {address.Replace(".", @"\.", StringComparison.Ordinal)} ", Patience);
+        dnsmasq.WaitForLine($@"DHCPREQUEST\(eth0\) {Regex.Escape(address)} ", Patience);
         Assert.True(CountMatches(dnsmasq.Output, "DHCPACK(eth0) " + address) >= 2, dnsmasq.Output);
-        Assert.Contains($"{lab.ClientMac()} ", File.ReadAllText(lab.Path("dnsmasq.leases")));
+        // dnsmasq's lease line: expiry, MAC, address, host name (option 12), client identifier (default 01 + MAC).
+        string mac = lab.ClientMac();
+        Assert.Contains($"{mac} {address} labclient 01:{mac}", File.ReadAllText(lab.Path("dnsmasq.leases")));
+    }
+
+    [RootFact("dnsmasq", "ip")]
+    public void Dnsmasq_Restart_InitRebootKeepsTheSavedAddress()
+    {
+        using var lab = ClientLab.Pair();
+        var dnsmasq = lab.StartDnsmasq("--dhcp-range=10.9.0.100,10.9.0.150,255.255.255.0,2m");
+        var first = lab.RunClient(lab.ClientArgs("--once"));
+        Assert.True(first.ExitCode == 0, first.Output);
+        string address = Assert.Single(lab.ClientAddresses()).Split('/')[0];
+        int discovers = CountMatches(dnsmasq.Output, "DHCPDISCOVER(eth0)");
+
+        var second = lab.RunClient(lab.ClientArgs("--once"));
+        Assert.True(second.ExitCode == 0, second.Output);
+        Assert.Contains($"INIT-REBOOT: DHCPREQUEST for saved address {address}", second.Output);
+        Assert.Contains($"DHCPACK of {address} from {ClientLab.ServerIp}", second.Output);
+        Assert.DoesNotContain("DHCPDISCOVER", second.Output);
+        Assert.Equal([address + "/24"], lab.ClientAddresses());
+        Assert.Equal(discovers, CountMatches(dnsmasq.Output, "DHCPDISCOVER(eth0)"));
     }
 
     [RootFact("kea-dhcp4", "ip")]
@@ -71,12 +93,29 @@ public class ReferenceServerInteropTests
         Assert.Equal([address + "/24"], lab.ClientAddresses());
         Assert.StartsWith($"default via {ClientLab.ServerIp} dev eth0", lab.ClientDefaultRoute());
 
-        client.WaitForLine($@"lease of {address.Replace(".", @"\.", StringComparison.Ordinal)} renewed", Patience);
+        client.WaitForLine($@"lease of {Regex.Escape(address)} renewed", Patience);
         // Kea's memfile appends a line per lease update: the first grant and at least one renewal.
         string mac = lab.ClientMac();
         var keaLines = File.ReadAllLines(lab.Path("kea-leases4.csv")).Where(l => l.StartsWith(address + "," + mac, StringComparison.Ordinal)).ToList();
         Assert.True(keaLines.Count >= 2, string.Join('\n', keaLines));
         Assert.Equal([address + "/24"], lab.ClientAddresses());
+    }
+
+    [RootFact("dnsmasq", "ip")]
+    public void Dnsmasq_NoConfigure_PrintsAndSavesTheLeaseButLeavesTheInterfaceAlone()
+    {
+        using var lab = ClientLab.Pair();
+        lab.StartDnsmasq("--dhcp-range=10.9.0.100,10.9.0.150,255.255.255.0,2m");
+        var result = lab.RunClient(lab.ClientArgs("--once", "--no-configure", "--json"));
+
+        Assert.True(result.ExitCode == 0, result.Output);
+        using var printed = JsonDocument.Parse(result.Stdout);
+        string? address = printed.RootElement.GetProperty("address").GetString();
+        Assert.Matches(@"^10\.9\.0\.1[0-5]\d$", address);
+        using var saved = JsonDocument.Parse(File.ReadAllText(lab.ClientLeaseFile));
+        Assert.Equal(address, saved.RootElement.GetProperty("address").GetString());
+        Assert.Empty(lab.ClientAddresses());
+        Assert.Equal("", lab.ClientDefaultRoute());
     }
 
     [RootFact("dnsmasq", "ip")]
@@ -136,7 +175,7 @@ public class ReferenceServerInteropTests
         Assert.True(client.WaitForExit(Patience), client.Output);
         Assert.Equal(0, client.ExitCode);
         Assert.Contains($"DHCPRELEASE of {address} to {ClientLab.ServerIp}", client.Output);
-        dnsmasq.WaitForLine($@"DHCPRELEASE\(eth0\) {address.Replace(".", @"\.", StringComparison.Ordinal)} {mac}", Patience);
+        dnsmasq.WaitForLine($@"DHCPRELEASE\(eth0\) {Regex.Escape(address)} {mac}", Patience);
         Assert.DoesNotContain(mac, File.ReadAllText(leases));
         Assert.Empty(lab.ClientAddresses());
         Assert.False(File.Exists(lab.ClientLeaseFile));

@@ -59,6 +59,60 @@ public class LiveCaptureErrorTests
     }
 
     [RootFact]
+    public void Send_FrameLongerThanTheMtu_ThrowsIoWithTheSystemsReason()
+    {
+        using var network = TestNetwork.CreatePair("pcapbig", "10.9.0.1/24", null);
+        using var capture = PcapNamespaces.OpenIn(network.Hosts[0], "eth0");
+
+        var error = Assert.Throws<PcapException>(() => capture.Send(new byte[3000]));
+
+        Assert.Equal(PcapErrorKind.Io, error.Kind);
+        Assert.Contains("sending on eth0 failed", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Message too long", error.Message, StringComparison.Ordinal);
+    }
+
+    [RootFact]
+    public void Send_AfterInterfaceWentDown_ThrowsInterfaceDown()
+    {
+        using var network = TestNetwork.CreatePair("pcapsdn", "10.9.0.1/24", null);
+        var host = network.Hosts[0];
+        using var capture = PcapNamespaces.OpenIn(host, "eth0");
+        host.Exec("ip", "link", "set", "eth0", "down");
+
+        var error = Assert.Throws<PcapException>(() => capture.Send(new byte[60]));
+
+        Assert.Equal(PcapErrorKind.InterfaceDown, error.Kind);
+        Assert.Contains("ip link set eth0 up", error.Message, StringComparison.Ordinal);
+    }
+
+    [RootFact]
+    public void TryReceive_AfterInterfaceWasDeleted_ThrowsNoSuchDevice()
+    {
+        using var network = TestNetwork.CreatePair("pcapdel", "10.9.0.1/24", null);
+        var host = network.Hosts[0];
+        using var capture = PcapNamespaces.OpenIn(host, "eth0");
+        host.Exec("ip", "link", "delete", "eth0");
+
+        // The first calls may return frames queued before the link went away, or time out.
+        PcapException? error = null;
+        for (int call = 0; call < 50 && error is null; call++)
+        {
+            try
+            {
+                capture.TryReceive(out _);
+            }
+            catch (PcapException exception)
+            {
+                error = exception;
+            }
+        }
+
+        Assert.NotNull(error);
+        Assert.Equal(PcapErrorKind.NoSuchDevice, error.Kind);
+        Assert.Contains("capture on eth0 stopped: the interface is gone", error.Message, StringComparison.Ordinal);
+    }
+
+    [RootFact]
     public void Methods_AfterDispose_ThrowObjectDisposed()
     {
         using var network = TestNetwork.CreatePair("pcapdsp", "10.9.0.1/24", null);

@@ -71,6 +71,23 @@ public sealed class PcapFileWriterTests : IDisposable
         Assert.Equal(frame[..96], read.Data);
     }
 
+    [ToolTheory("tshark")]
+    [InlineData(LinkType.Raw, 14, "ip.dst == 10.9.0.2 && udp.dstport == 9999")]
+    [InlineData(LinkType.Ethernet, 0, "eth.dst == 02:00:00:00:00:02 && udp.dstport == 9999")]
+    public void Create_LinkType_IsWhatReadersSee(LinkType linkType, int skip, string displayFilter)
+    {
+        byte[] packet = TestFrames.Udp(ClientMac, ServerMac, "10.9.0.1", "10.9.0.2", 9999, "link type")[skip..];
+        using (var writer = PcapFileWriter.Create(_path, linkType))
+        {
+            writer.Write(DateTimeOffset.UtcNow, packet);
+        }
+
+        using var reader = PcapFileReader.Open(_path);
+
+        Assert.Equal(linkType, reader.LinkType);
+        Assert.Equal(1, Tshark.Count(_path, displayFilter));
+    }
+
     [Fact]
     public void Write_OriginalLengthShorterThanData_Throws()
     {

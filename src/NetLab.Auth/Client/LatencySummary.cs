@@ -29,8 +29,12 @@ public sealed record LatencySummary(int Count, int Failures, TimeSpan Min, TimeS
     }
 
     public string Format() => string.Create(CultureInfo.InvariantCulture,
-        $"{Count} requests, {Failures} failed, {WallTime.TotalSeconds:0.000} s, {RequestsPerSecond:0} requests/s\n"
+        $"{Count} requests, {Failures} failed, {WallTime.TotalSeconds:0.000} s, {Rate(RequestsPerSecond)} requests/s\n"
         + $"rtt min/mean/p50/p90/p99/max = {Ms(Min)}/{Ms(Mean)}/{Ms(P50)}/{Ms(P90)}/{Ms(P99)}/{Ms(Max)} ms");
+
+    /// <summary>Three significant digits for small rates (PBKDF2-bound logins), whole numbers above.</summary>
+    private static string Rate(double perSecond) =>
+        perSecond.ToString(perSecond < 10 ? "0.00" : perSecond < 100 ? "0.0" : "0", CultureInfo.InvariantCulture);
 
     private static string Ms(TimeSpan t) => t.TotalMilliseconds.ToString("0.000", CultureInfo.InvariantCulture);
 }

@@ -27,10 +27,7 @@ public sealed class AuthServer(AuthServerOptions options, AuthService service, I
 {
     private int _clients;
 
-    /// <summary>The bound endpoint (the real port when the options asked for port 0).</summary>
-    public IPEndPoint? LocalEndPoint { get; private set; }
-
-    public async Task RunAsync(Action? onListening, CancellationToken ct)
+    public async Task RunAsync(CancellationToken ct)
     {
         using var listener = new TcpListener(options.Listen);
         if (options.Listen.AddressFamily == AddressFamily.InterNetworkV6)
@@ -38,10 +35,8 @@ public sealed class AuthServer(AuthServerOptions options, AuthService service, I
             listener.Server.DualMode = true;
         }
         listener.Start(backlog: 512);
-        LocalEndPoint = (IPEndPoint)listener.LocalEndpoint;
-        logger.LogInformation("listening on {Endpoint} ({Mode})", LocalEndPoint,
+        logger.LogInformation("listening on {Endpoint} ({Mode})", listener.LocalEndpoint,
             options.Certificate is null ? "plain text: passwords cross the wire in clear" : "TLS");
-        onListening?.Invoke();
         var connections = new List<Task>();
         while (!ct.IsCancellationRequested)
         {

@@ -56,7 +56,7 @@ public static class AuthServerApp
             }, service, logger);
             try
             {
-                await server.RunAsync(null, ct).ConfigureAwait(false);
+                await server.RunAsync(ct).ConfigureAwait(false);
             }
             catch (System.Net.Sockets.SocketException e)
             {

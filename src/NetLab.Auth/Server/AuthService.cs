@@ -191,25 +191,18 @@ public sealed class AuthService
 
     private static AuthUserInfo Info(UserRecord user) => new(user.Id, user.Email, user.Created, user.LastLogin);
 
-    private async Task<string> HashAsync(string password, CancellationToken ct)
-    {
-        await _hashSlots.WaitAsync(ct).ConfigureAwait(false);
-        try
-        {
-            return PasswordHasher.Hash(password, _iterations);
-        }
-        finally
-        {
-            _hashSlots.Release();
-        }
-    }
+    private Task<string> HashAsync(string password, CancellationToken ct) =>
+        OnHashSlotAsync(() => PasswordHasher.Hash(password, _iterations), ct);
 
-    private async Task<bool> VerifyAsync(string password, string record, CancellationToken ct)
+    private Task<bool> VerifyAsync(string password, string record, CancellationToken ct) =>
+        OnHashSlotAsync(() => PasswordHasher.Verify(password, record), ct);
+
+    private async Task<T> OnHashSlotAsync<T>(Func<T> work, CancellationToken ct)
     {
         await _hashSlots.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            return PasswordHasher.Verify(password, record);
+            return work();
         }
         finally
         {

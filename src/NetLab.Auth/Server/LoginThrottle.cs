@@ -12,17 +12,13 @@ public sealed class LoginThrottle(int maxFailuresPerAccount, int maxFailuresPerA
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
     private readonly Dictionary<string, Queue<DateTimeOffset>> _failures = new(StringComparer.Ordinal);
 
-    public int MaxFailuresPerAccount { get; } = maxFailuresPerAccount;
-    public int MaxFailuresPerAddress { get; } = maxFailuresPerAddress;
-    public TimeSpan Window { get; } = window;
-
     /// <summary>How long the caller must wait, or null when an attempt is allowed now.</summary>
     public TimeSpan? RetryAfter(string accountKey, IPAddress address)
     {
         var now = _clock.GetUtcNow();
         lock (_failures)
         {
-            return Max(Blocked(AccountKey(accountKey), MaxFailuresPerAccount, now), Blocked(AddressKey(address), MaxFailuresPerAddress, now));
+            return Max(Blocked(AccountKey(accountKey), maxFailuresPerAccount, now), Blocked(AddressKey(address), maxFailuresPerAddress, now));
         }
     }
 
@@ -62,7 +58,7 @@ public sealed class LoginThrottle(int maxFailuresPerAccount, int maxFailuresPerA
             return null;
         }
         Expire(times, now);
-        return times.Count >= limit ? times.Peek() + Window - now : null;
+        return times.Count >= limit ? times.Peek() + window - now : null;
     }
 
     private void Add(string key, DateTimeOffset now)
@@ -77,7 +73,7 @@ public sealed class LoginThrottle(int maxFailuresPerAccount, int maxFailuresPerA
 
     private void Expire(Queue<DateTimeOffset> times, DateTimeOffset now)
     {
-        while (times.Count > 0 && times.Peek() + Window <= now)
+        while (times.Count > 0 && times.Peek() + window <= now)
         {
             times.Dequeue();
         }

@@ -1,6 +1,7 @@
 namespace NetLab.Auth.Storage;
 
-/// <summary>Where users live. Shared by auth-server and ftp-server --auth-db. Every method throws
+/// <summary>Where users live. Shared by auth-server and ftp-server --auth-db. Safe for concurrent use
+/// (SQLite opens a pooled connection per call; MariaDB keeps a small pool). Every method throws
 /// <see cref="UserStoreUnavailableException"/> when the database cannot be reached.</summary>
 public interface IUserStore : IAsyncDisposable
 {

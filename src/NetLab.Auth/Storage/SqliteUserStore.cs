@@ -100,9 +100,11 @@ public sealed class SqliteUserStore : IUserStore
         return (long)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
     }, ct);
 
+    /// <summary>Closes the pooled connections of this file only (others in the process keep theirs).</summary>
     public ValueTask DisposeAsync()
     {
-        SqliteConnection.ClearAllPools();
+        using var connection = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(connection);
         return ValueTask.CompletedTask;
     }
 

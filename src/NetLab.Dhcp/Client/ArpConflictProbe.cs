@@ -67,6 +67,24 @@ public sealed class ArpConflictProbe : IAddressConflictProbe
         return null;
     }
 
+    /// <summary>RFC 5227 2.3: once the address is configured, two ARP announcements (sender and target IP both
+    /// the address) update the neighbours' caches, which may still map it to a previous holder.</summary>
+    public Task AnnounceAsync(IPv4Address address, CancellationToken cancellationToken) => Task.Run(async () =>
+    {
+        using var capture = LiveCapture.Open(_interface, new LiveCaptureOptions { Promiscuous = false, Snaplen = 128 });
+        byte[] announcement = FrameBuilder.BuildArp(_mac, MacAddress.Broadcast, new ArpPacket
+        {
+            Operation = ArpOperation.Request,
+            SenderMac = _mac,
+            SenderIp = address,
+            TargetMac = MacAddress.Zero,
+            TargetIp = address,
+        });
+        capture.Send(announcement);
+        await Task.Delay(_interval, cancellationToken).ConfigureAwait(false);
+        capture.Send(announcement);
+    }, cancellationToken);
+
     /// <summary>The MAC of another host that claims <paramref name="address"/> in this ARP frame, if any.</summary>
     public MacAddress? Conflict(ReadOnlySpan<byte> frame, IPv4Address address)
     {

@@ -326,6 +326,11 @@ public sealed class DhcpClient
             {
                 return new Exchange(reply, sent);
             }
+            if (until == deadline)
+            {
+                // The wait ran to the deadline (timers may wake a hair early): no retransmission at the buzzer.
+                break;
+            }
             interval = Min(interval * 2, _options.MaxRetryInterval);
         }
         return null;

@@ -20,7 +20,10 @@ public sealed partial class DhcpServerHost : IDisposable
 {
     private const int SoBindToDevice = 25;
     private const int SolSocket = 1;
-    private const int MaxBatch = 256;
+    /// <summary>Leases per fsync at most; large, so a slow disk lowers latency, not throughput.</summary>
+    private const int MaxBatch = 4096;
+    /// <summary>Ethernet + 802.1Q + IPv4 with options + UDP + the largest DHCP message a client may send on a 1500-octet link.</summary>
+    private const int MaxFrameLength = 2048;
 
     private readonly DhcpServerConfig _config;
     private readonly ILogger _logger;
@@ -51,6 +54,9 @@ public sealed partial class DhcpServerHost : IDisposable
                 Promiscuous = false,
                 Immediate = true,
                 TimeoutMs = 100,
+                // In immediate mode every ring slot is snaplen-sized: a DHCP-sized snaplen lets the 8 MiB ring
+                // hold thousands of frames instead of 32, so bursts of clients are not dropped.
+                Snaplen = MaxFrameLength,
                 BufferSize = 8 << 20,
                 Direction = CaptureDirection.In,
             });
@@ -63,7 +69,7 @@ public sealed partial class DhcpServerHost : IDisposable
         }
         _portSocket = BindServerPort();
         _prober = new ArpProber(config.ServerMac, config.ServerIp, config.ProbeTimeout,
-            frame => Enqueue([], frame), (probe, holder) => Dispatch(_core.CompleteProbe(probe, holder)));
+            SendNow, (probe, holder) => Dispatch(_core.CompleteProbe(probe, holder)));
         LogStarted(config.InterfaceName, config.ServerMac, config.ServerIp, config.RangeStart, config.RangeEnd, config.SubnetMask,
             config.LeaseTime, config.LeaseFile, leases.Count);
     }
@@ -147,10 +153,30 @@ public sealed partial class DhcpServerHost : IDisposable
         if (outcome.Reply is { } reply)
         {
             var destination = outcome.Destination;
+            // RFC 2131 2: every client takes 576-octet datagrams; options beyond that go into file/sname (overload).
+            byte[] payload = reply.TryToArray(DhcpMessage.DefaultMaxMessageLength, out byte[]? fitted) ? fitted! : reply.ToArray();
             frame = FrameBuilder.BuildUdp(_config.ServerMac, destination.Mac, _config.ServerIp, destination.Ip,
-                DhcpMessage.ServerPort, destination.Port, reply.ToArray());
+                DhcpMessage.ServerPort, destination.Port, payload);
+        }
+        if (outcome.Persist.Count == 0)
+        {
+            // Nothing to make durable (OFFER, NAK, INFORM's ACK): no reason to wait behind an fsync.
+            SendNow(frame!);
+            return;
         }
         Enqueue(outcome.Persist, frame);
+    }
+
+    private void SendNow(byte[] frame)
+    {
+        try
+        {
+            _capture.Send(frame);
+        }
+        catch (PcapException exception)
+        {
+            LogSendFailed(exception.Message);
+        }
     }
 
     private void Enqueue(IReadOnlyList<Lease> persist, byte[]? frame)
@@ -197,17 +223,9 @@ public sealed partial class DhcpServerHost : IDisposable
         _journal.Commit();
         foreach (var (_, frame) in batch)
         {
-            if (frame is null)
+            if (frame is not null)
             {
-                continue;
-            }
-            try
-            {
-                _capture.Send(frame);
-            }
-            catch (PcapException exception)
-            {
-                LogSendFailed(exception.Message);
+                SendNow(frame);
             }
         }
     }

@@ -13,6 +13,7 @@ public sealed class LeaseTable
     private readonly Dictionary<string, IPv4Address> _byClientId = [];
     private readonly Dictionary<MacAddress, IPv4Address> _byMac = [];
     private readonly Dictionary<IPv4Address, (ClientKey Client, DateTimeOffset Until)> _holds = [];
+    private readonly Dictionary<ClientKey, IPv4Address> _holdByClient = [];
     private readonly Dictionary<IPv4Address, MacAddress> _reservedFor;
     private uint _cursor;
 
@@ -51,27 +52,28 @@ public sealed class LeaseTable
         Index(lease);
     }
 
-    public void Hold(IPv4Address address, ClientKey client, DateTimeOffset until) => _holds[address] = (client, until);
+    /// <summary>Reserves an address for a client (one per client: a new hold replaces its previous one).</summary>
+    public void Hold(IPv4Address address, ClientKey client, DateTimeOffset until)
+    {
+        ReleaseHoldsOf(client);
+        if (_holds.TryGetValue(address, out var previous))
+        {
+            _holdByClient.Remove(previous.Client);
+        }
+        _holds[address] = (client, until);
+        _holdByClient[client] = address;
+    }
 
     public void ReleaseHoldsOf(ClientKey client)
     {
-        foreach (var address in _holds.Where(h => h.Value.Client == client).Select(h => h.Key).ToList())
+        if (_holdByClient.Remove(client, out var address))
         {
             _holds.Remove(address);
         }
     }
 
-    public IPv4Address? HeldFor(ClientKey client, DateTimeOffset now)
-    {
-        foreach (var (address, hold) in _holds)
-        {
-            if (hold.Client == client && hold.Until > now)
-            {
-                return address;
-            }
-        }
-        return null;
-    }
+    public IPv4Address? HeldFor(ClientKey client, DateTimeOffset now) =>
+        _holdByClient.TryGetValue(client, out var address) && _holds[address].Until > now ? address : null;
 
     /// <summary>Whether this client may have the address now: a host address of the subnet, in the range or
     /// reserved for it, not reserved for someone else, not the server's, not leased to or held for another

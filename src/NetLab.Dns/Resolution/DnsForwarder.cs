@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography;
 using NetLab.Dns.Client;
 using NetLab.Protocols.Dns;
 
@@ -33,7 +34,8 @@ public sealed class DnsForwarder
         {
             int index = (start + attempt) % _upstreams.Count;
             var query = DnsMessage.CreateQuery(0, question.Name, question.Type, ednsUdpSize: DnsLookup.EdnsBufferSize);
-            query.Id = (ushort)Random.Shared.Next(ushort.MaxValue + 1);
+            // RFC 5452 9.2: an unpredictable id (and a fresh socket, so a random source port) against spoofed answers.
+            query.Id = (ushort)RandomNumberGenerator.GetInt32(ushort.MaxValue + 1);
             query.CheckingDisabled = checkingDisabled;
             try
             {

@@ -16,6 +16,7 @@ public sealed partial class DnsQueryProcessor
     private readonly DnsForwarder? _forwarder;
     private readonly DnsServerOptions _options;
     private readonly ILogger _logger;
+    private readonly DnsAnswerCache _answers;
 
     public DnsQueryProcessor(ZoneStore zones, DnsCache cache, DnsForwarder? forwarder, DnsServerOptions options, DnsCounters counters, ILogger logger)
     {
@@ -25,6 +26,7 @@ public sealed partial class DnsQueryProcessor
         _options = options;
         Counters = counters;
         _logger = logger;
+        _answers = new DnsAnswerCache(options.MaxUdpPayload);
     }
 
     public DnsCounters Counters { get; }
@@ -42,6 +44,14 @@ public sealed partial class DnsQueryProcessor
             LogDropped(client, query.Length);
             return 0;
         }
+        bool recursionAvailable = MayRecurse(client.Address);
+        bool debug = _logger.IsEnabled(LogLevel.Debug);
+        if (!debug && _answers.TryAnswer(query.Span, responseBuffer.Span, tcp, recursionAvailable, out int cachedLength, out var cachedCode))
+        {
+            Counters.Authoritative();
+            Counters.Answer(cachedCode);
+            return cachedLength;
+        }
         DnsMessage response;
         string source = "-";
         if (!DnsMessage.TryRead(query.Span, out var request, out _))
@@ -52,9 +62,14 @@ public sealed partial class DnsQueryProcessor
         else
         {
             response = request.CreateResponse();
-            source = await AnswerAsync(request, response, client, ct).ConfigureAwait(false);
+            source = await AnswerAsync(request, response, recursionAvailable, ct).ConfigureAwait(false);
         }
         int length = Write(request, response, responseBuffer.Span, tcp);
+        // Zone answers never wait, so the caller's query buffer is still this query here (UDP reuses it after an await).
+        if (source == FixedZoneAnswer && !response.IsTruncated)
+        {
+            _answers.Store(query.Span, responseBuffer.Span[..length], tcp, recursionAvailable, response.ResponseCode);
+        }
         Counters.Answer(response.ResponseCode);
         if (_logger.IsEnabled(LogLevel.Debug))
         {
@@ -64,7 +79,26 @@ public sealed partial class DnsQueryProcessor
         return length;
     }
 
-    private async ValueTask<string> AnswerAsync(DnsMessage request, DnsMessage response, IPEndPoint client, CancellationToken ct)
+    /// <summary>The source of answers that come from zone files alone and may be kept in wire form.</summary>
+    private const string FixedZoneAnswer = "zone";
+
+    private bool MayRecurse(IPAddress client)
+    {
+        if (_forwarder is null)
+        {
+            return false;
+        }
+        foreach (var range in _options.RecursionClients)
+        {
+            if (range.Contains(client))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private async ValueTask<string> AnswerAsync(DnsMessage request, DnsMessage response, bool mayRecurse, CancellationToken ct)
     {
         if (request.Opt is not null)
         {
@@ -92,13 +126,13 @@ public sealed partial class DnsQueryProcessor
             response.ResponseCode = DnsResponseCode.Refused;
             return "unsupported";
         }
-        if (_zones.TryAnswer(question, response))
+        // RA tells this client whether it may use us as a resolver (RFC 1035 4.1.1), also on authoritative answers.
+        response.RecursionAvailable = mayRecurse;
+        if (_zones.TryAnswer(question, response, out bool fixedAnswer))
         {
             Counters.Authoritative();
-            return "zone";
+            return fixedAnswer ? FixedZoneAnswer : "zone-leases";
         }
-        bool mayRecurse = _forwarder is not null && _options.RecursionClients.Any(r => r.Contains(client.Address));
-        response.RecursionAvailable = mayRecurse;
         if (!mayRecurse || !request.RecursionDesired)
         {
             Counters.Refuse();

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
@@ -13,6 +15,9 @@ public sealed partial class DnsServer : IAsyncDisposable
 {
     private const int SolSocket = 1;
     private const int SoReusePort = 15;
+
+    /// <summary>Queries of one TCP connection answered at the same time at most; the next read waits for a slot.</summary>
+    private const int MaxPipelinedQueries = 16;
 
     private readonly DnsServerOptions _options;
     private readonly DnsQueryProcessor _processor;
@@ -106,10 +111,16 @@ public sealed partial class DnsServer : IAsyncDisposable
                 // An ICMP error for an earlier reply, or an oversized datagram: nothing to answer.
                 continue;
             }
-            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            catch (Exception e) when (e is ObjectDisposedException || _stopping.IsCancellationRequested)
             {
                 // The socket was closed: the server is stopping.
                 return;
+            }
+            catch (SocketException e)
+            {
+                // Anything else the kernel reports for one datagram must not end this worker.
+                LogReceiveFailed(e.SocketErrorCode);
+                continue;
             }
             try
             {
@@ -180,29 +191,33 @@ public sealed partial class DnsServer : IAsyncDisposable
     {
         var client = (IPEndPoint)connection.RemoteEndPoint!;
         connection.NoDelay = true;
-        byte[] response = new byte[DnsTcpFraming.LengthPrefixSize + DnsMessage.MaxSize];
+        using var writeLock = new SemaphoreSlim(1);
+        using var slots = new SemaphoreSlim(MaxPipelinedQueries);
+        var answers = new List<Task>();
         try
         {
             await using var stream = new NetworkStream(connection, ownsSocket: true);
-            while (!ct.IsCancellationRequested)
+            try
             {
-                using var idle = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                idle.CancelAfter(_options.TcpIdleTimeout);
-                byte[]? query = await DnsLookup.ReadFrameAsync(stream, idle.Token).ConfigureAwait(false);
-                if (query is null)
+                while (!ct.IsCancellationRequested)
                 {
-                    return;
+                    using var idle = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                    idle.CancelAfter(_options.TcpIdleTimeout);
+                    byte[]? query = await DnsLookup.ReadFrameAsync(stream, idle.Token).ConfigureAwait(false);
+                    if (query is null)
+                    {
+                        return;
+                    }
+                    // RFC 7766 6.2.1.1: pipelined queries are answered concurrently, each answer as soon as it is ready.
+                    await slots.WaitAsync(ct).ConfigureAwait(false);
+                    answers.RemoveAll(t => t.IsCompleted);
+                    answers.Add(AnswerOnConnectionAsync(stream, query, client, writeLock, slots, ct));
                 }
-                int length = await _processor.ProcessAsync(query, response.AsMemory(DnsTcpFraming.LengthPrefixSize), client, tcp: true, ct)
-                    .ConfigureAwait(false);
-                if (length == 0)
-                {
-                    // RFC 7766 8: nothing sensible to answer on this stream; close it.
-                    return;
-                }
-                response[0] = (byte)(length >> 8);
-                response[1] = (byte)length;
-                await stream.WriteAsync(response.AsMemory(0, DnsTcpFraming.LengthPrefixSize + length), ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                // Answers still on their way are written before the stream closes.
+                await Task.WhenAll(answers).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)
@@ -212,6 +227,40 @@ public sealed partial class DnsServer : IAsyncDisposable
         catch (Exception e) when (e is IOException or SocketException or EndOfStreamException or ObjectDisposedException)
         {
             LogConnectionEnded(client, e.Message);
+        }
+    }
+
+    private async Task AnswerOnConnectionAsync(NetworkStream stream, byte[] query, IPEndPoint client, SemaphoreSlim writeLock, SemaphoreSlim slots,
+        CancellationToken ct)
+    {
+        byte[] response = ArrayPool<byte>.Shared.Rent(DnsTcpFraming.LengthPrefixSize + DnsMessage.MaxSize);
+        try
+        {
+            int length = await _processor.ProcessAsync(query, response.AsMemory(DnsTcpFraming.LengthPrefixSize, DnsMessage.MaxSize), client, tcp: true, ct)
+                .ConfigureAwait(false);
+            if (length == 0)
+            {
+                return;
+            }
+            BinaryPrimitives.WriteUInt16BigEndian(response, (ushort)length);
+            await writeLock.WaitAsync(ct).ConfigureAwait(false);
+            try
+            {
+                await stream.WriteAsync(response.AsMemory(0, DnsTcpFraming.LengthPrefixSize + length), ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                writeLock.Release();
+            }
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            LogConnectionEnded(client, e.Message);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(response);
+            slots.Release();
         }
     }
 
@@ -239,6 +288,9 @@ public sealed partial class DnsServer : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "a {Length}-byte datagram could not be handled; dropped")]
     private partial void LogDatagramFailed(Exception e, int length);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "receiving a datagram failed: {Error}")]
+    private partial void LogReceiveFailed(SocketError error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "accepting a TCP connection failed: {Problem}")]
     private partial void LogAcceptFailed(string problem);

@@ -39,14 +39,20 @@ public sealed class ZoneStore
     }
 
     /// <summary>Fills <paramref name="response"/> when the question falls in one of the zones; false otherwise.</summary>
-    public bool TryAnswer(DnsQuestion question, DnsMessage response)
+    public bool TryAnswer(DnsQuestion question, DnsMessage response) => TryAnswer(question, response, out _);
+
+    /// <summary>Like <see cref="TryAnswer(DnsQuestion, DnsMessage)"/>; <paramref name="fixedAnswer"/> is false when the answer
+    /// depends on data that changes while the server runs (host records of the lease file).</summary>
+    public bool TryAnswer(DnsQuestion question, DnsMessage response, out bool fixedAnswer)
     {
         string name = question.Name.ToLowerInvariant();
         var zone = FindZone(name);
+        fixedAnswer = true;
         if (zone is null)
         {
             return false;
         }
+        fixedAnswer = HostRecords is null || !DnsName.IsSubdomainOf(HostRecords.Domain, zone.Origin);
         response.IsAuthoritative = true;
         var visited = new HashSet<string>(StringComparer.Ordinal);
         for (int chain = 0; ; chain++)
@@ -156,4 +162,7 @@ public interface IHostRecordSource
 
     /// <summary>True when the name has records now.</summary>
     bool Owns(string name);
+
+    /// <summary>The domain the names live in (lower case).</summary>
+    string Domain { get; }
 }

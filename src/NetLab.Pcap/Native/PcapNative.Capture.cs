@@ -7,7 +7,6 @@ internal static unsafe partial class PcapNative
 {
     /// <summary>pcap_activate results (pcap/pcap.h).</summary>
     internal const int Error = -1;
-    internal const int ErrorBreak = -2;
 
     /// <summary>pcap_next_ex on a file: no more packets.</summary>
     internal const int ErrorEndOfFile = -2;
@@ -42,6 +41,16 @@ internal static unsafe partial class PcapNative
     [LibraryImport(LibraryName, EntryPoint = "pcap_activate")]
     internal static partial int Activate(SafePcapHandle pcap);
 
+    [LibraryImport(LibraryName, EntryPoint = "pcap_setnonblock")]
+    internal static partial int SetNonBlocking(SafePcapHandle pcap, int nonBlocking, byte* errorBuffer);
+
+    [LibraryImport(LibraryName, EntryPoint = "pcap_get_selectable_fd")]
+    internal static partial int GetSelectableFd(SafePcapHandle pcap);
+
+    /// <summary>Non-null while the device may have gone away: poll no longer than this, then call again.</summary>
+    [LibraryImport(LibraryName, EntryPoint = "pcap_get_required_select_timeout")]
+    internal static partial TimeValue* GetRequiredSelectTimeout(SafePcapHandle pcap);
+
     [LibraryImport(LibraryName, EntryPoint = "pcap_setdirection")]
     internal static partial int SetDirection(SafePcapHandle pcap, int direction);
 
@@ -70,16 +79,21 @@ internal static unsafe partial class PcapNative
     [LibraryImport(LibraryName, EntryPoint = "pcap_stats")]
     internal static partial int Stats(SafePcapHandle pcap, out PcapStat stats);
 
-    [LibraryImport(LibraryName, EntryPoint = "pcap_breakloop")]
-    internal static partial void BreakLoop(SafePcapHandle pcap);
-
     [LibraryImport(LibraryName, EntryPoint = "pcap_close")]
     internal static partial void Close(nint pcap);
 
     [LibraryImport(LibraryName, EntryPoint = "pcap_lib_version")]
     internal static partial byte* LibraryVersion();
 
-    /// <summary>struct pcap_pkthdr: a struct timeval (two C longs) then caplen and len.</summary>
+    /// <summary>struct timeval.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct TimeValue
+    {
+        public CLong Seconds;
+        public CLong Microseconds;
+    }
+
+    /// <summary>struct pcap_pkthdr: a struct timeval (microseconds, or nanoseconds at nano precision) then caplen and len.</summary>
     [StructLayout(LayoutKind.Sequential)]
     internal struct PacketHeader
     {

@@ -50,11 +50,12 @@ internal static unsafe partial class PcapNative
         return 0;
     }
 
-    /// <summary>The NUL-terminated text libpcap wrote into an error buffer.</summary>
-    internal static string ErrorText(ReadOnlySpan<byte> errorBuffer)
+    /// <summary>The NUL-terminated text libpcap wrote into an error buffer of <see cref="ErrorBufferSize"/> bytes.</summary>
+    internal static string ErrorText(byte* errorBuffer)
     {
-        int end = errorBuffer.IndexOf((byte)0);
-        return System.Text.Encoding.UTF8.GetString(end < 0 ? errorBuffer : errorBuffer[..end]);
+        var text = new ReadOnlySpan<byte>(errorBuffer, ErrorBufferSize);
+        int end = text.IndexOf((byte)0);
+        return System.Text.Encoding.UTF8.GetString(end < 0 ? text : text[..end]);
     }
 
     /// <summary>A C string owned by libpcap (never freed by us), as managed text.</summary>

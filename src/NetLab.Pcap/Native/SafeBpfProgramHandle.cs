@@ -4,15 +4,8 @@ namespace NetLab.Pcap.Native;
 
 /// <summary>A <c>struct bpf_program</c> in native memory: pcap_compile fills it, pcap_freecode frees the
 /// instructions it allocated, then the struct itself is freed.</summary>
-internal sealed unsafe class SafeBpfProgramHandle : SafeHandle
+internal sealed unsafe class SafeBpfProgramHandle : SafePointerHandle
 {
-    public SafeBpfProgramHandle()
-        : base(0, ownsHandle: true)
-    {
-    }
-
-    public override bool IsInvalid => handle == 0;
-
     /// <summary>An empty (zeroed) program ready for pcap_compile; freeing it is safe even if compiling fails.</summary>
     public static SafeBpfProgramHandle Allocate()
     {

@@ -84,7 +84,6 @@ public static class AuthErrors
     public const string Unavailable = "unavailable";
     public const string ServerBusy = "server-busy";
     public const string IdleTimeout = "idle-timeout";
-    public const string Internal = "internal";
 }
 
 /// <summary>The user as a response describes it (never the password record).</summary>

@@ -14,8 +14,11 @@ public sealed class DhcpMessage
     public const ushort ClientPort = 68;
     /// <summary>RFC 1542 2.1: relay agents and old clients may drop BOOTP messages shorter than this.</summary>
     public const int MinimumLength = 300;
-    /// <summary>RFC 2131 2: every client must accept messages up to 576-octet IP datagrams, i.e. 548 octets of DHCP.</summary>
+    /// <summary>RFC 2131 2: every client must accept 576-octet IP datagrams (the smallest option 57 value).</summary>
     public const int DefaultMaxMessageSize = 576;
+    /// <summary>The DHCP message in a 576-octet datagram: 576 minus 20 octets of IPv4 and 8 of UDP header
+    /// (an options field of 312 octets, RFC 2131 2).</summary>
+    public const int DefaultMaxMessageLength = DefaultMaxMessageSize - 28;
 
     private byte[] _clientHardwareAddress = new byte[16];
     private byte[] _serverNameField = new byte[DhcpMessageView.ServerNameLength];
@@ -311,6 +314,24 @@ public sealed class DhcpMessage
             throw new ArgumentException($"destination holds {destination.Length} octets, the message needs {length}", nameof(destination));
         }
         var target = destination[..length];
+        WriteFixedPart(target);
+        if (!HasMagicCookie)
+        {
+            BootpVendorArea.Span.CopyTo(target[DhcpMessageView.FixedLength..]);
+            return length;
+        }
+        int position = DhcpMessageView.OptionsOffset;
+        foreach (var option in Options)
+        {
+            position += DhcpOptionAssembler.WriteSplit(target[position..], option);
+        }
+        target[position] = (byte)DhcpOptionCode.End;
+        return length;
+    }
+
+    /// <summary>Clears the target and writes the 236 fixed octets and, for DHCP, the magic cookie.</summary>
+    internal void WriteFixedPart(Span<byte> target)
+    {
         target.Clear();
         target[0] = (byte)Operation;
         target[1] = HardwareType;
@@ -326,19 +347,10 @@ public sealed class DhcpMessage
         _clientHardwareAddress.CopyTo(target[28..]);
         _serverNameField.CopyTo(target[DhcpMessageView.ServerNameOffset..]);
         _fileField.CopyTo(target[DhcpMessageView.FileOffset..]);
-        if (!HasMagicCookie)
+        if (HasMagicCookie)
         {
-            BootpVendorArea.Span.CopyTo(target[DhcpMessageView.FixedLength..]);
-            return length;
+            BinaryPrimitives.WriteUInt32BigEndian(target[DhcpMessageView.MagicCookieOffset..], DhcpMessageView.MagicCookie);
         }
-        BinaryPrimitives.WriteUInt32BigEndian(target[DhcpMessageView.MagicCookieOffset..], DhcpMessageView.MagicCookie);
-        int position = DhcpMessageView.OptionsOffset;
-        foreach (var option in Options)
-        {
-            position += DhcpOptionAssembler.WriteSplit(target[position..], option);
-        }
-        target[position] = (byte)DhcpOptionCode.End;
-        return length;
     }
 
     public byte[] ToArray()
@@ -346,6 +358,25 @@ public sealed class DhcpMessage
         var bytes = new byte[GetWrittenLength()];
         Write(bytes);
         return bytes;
+    }
+
+    /// <summary>The message in at most <paramref name="maxMessageLength"/> octets (the client's option 57
+    /// minus 28 octets of IP and UDP headers, or <see cref="DefaultMaxMessageLength"/>): options that do not fit in the options field continue in file, then sname, announced by option
+    /// 52 (RFC 2132 9.3, order per RFC 3396 6). A field that holds a name is never overwritten. False when the
+    /// options do not fit even so.</summary>
+    public bool TryToArray(int maxMessageLength, out byte[]? bytes)
+    {
+        bytes = null;
+        if (GetWrittenLength() <= maxMessageLength)
+        {
+            bytes = ToArray();
+            return true;
+        }
+        if (!HasMagicCookie)
+        {
+            return false;
+        }
+        return DhcpOptionAssembler.TryWriteOverloaded(this, maxMessageLength, out bytes);
     }
 
     public override string ToString() =>

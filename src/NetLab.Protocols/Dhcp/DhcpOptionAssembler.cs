@@ -30,6 +30,73 @@ internal static class DhcpOptionAssembler
         return position;
     }
 
+    /// <summary>Lays the options out over the options field, then file, then sname (RFC 3396 6 order),
+    /// splitting an option wherever an area ends, and announces the borrowed fields with option 52.</summary>
+    public static bool TryWriteOverloaded(DhcpMessage message, int maxMessageLength, out byte[]? bytes)
+    {
+        bytes = null;
+        const int overloadOptionLength = 3;
+        int optionsCapacity = maxMessageLength - DhcpMessageView.OptionsOffset - overloadOptionLength - 1;
+        var areas = new List<(int Start, int Capacity, DhcpOverloadedFields Field)>
+        {
+            (DhcpMessageView.OptionsOffset + overloadOptionLength, optionsCapacity, DhcpOverloadedFields.None),
+        };
+        if (message.FileField.All(b => b == 0))
+        {
+            areas.Add((DhcpMessageView.FileOffset, DhcpMessageView.FileLength - 1, DhcpOverloadedFields.File));
+        }
+        if (message.ServerNameField.All(b => b == 0))
+        {
+            areas.Add((DhcpMessageView.ServerNameOffset, DhcpMessageView.ServerNameLength - 1, DhcpOverloadedFields.ServerName));
+        }
+        if (optionsCapacity < 0 || areas.Count == 1)
+        {
+            return false;
+        }
+        var buffer = new byte[Math.Max(maxMessageLength, DhcpMessage.MinimumLength)];
+        message.WriteFixedPart(buffer);
+        int area = 0;
+        var used = new int[areas.Count];
+        var overload = DhcpOverloadedFields.None;
+        foreach (var option in message.Options)
+        {
+            var data = option.Data.Span;
+            do
+            {
+                // Each instance needs its code and length octets plus at least one data octet (or none, for an empty option).
+                int room = areas[area].Capacity - used[area] - 2;
+                if (room < Math.Min(1, data.Length) || room < 0)
+                {
+                    if (++area == areas.Count)
+                    {
+                        return false;
+                    }
+                    continue;
+                }
+                int chunk = Math.Min(Math.Min(data.Length, MaxInstanceLength), room);
+                int at = areas[area].Start + used[area];
+                buffer[at] = (byte)option.Code;
+                buffer[at + 1] = (byte)chunk;
+                data[..chunk].CopyTo(buffer.AsSpan(at + 2));
+                used[area] += 2 + chunk;
+                overload |= areas[area].Field;
+                data = data[chunk..];
+            }
+            while (!data.IsEmpty);
+        }
+        // Every area in use ends with End (RFC 2131 4.1).
+        for (int i = 0; i <= area; i++)
+        {
+            buffer[areas[i].Start + used[i]] = (byte)DhcpOptionCode.End;
+        }
+        buffer[DhcpMessageView.OptionsOffset] = (byte)DhcpOptionCode.OptionOverload;
+        buffer[DhcpMessageView.OptionsOffset + 1] = 1;
+        buffer[DhcpMessageView.OptionsOffset + 2] = (byte)overload;
+        int optionsEnd = areas[0].Start + used[0];
+        bytes = buffer[..Math.Max(optionsEnd + 1, DhcpMessage.MinimumLength)];
+        return true;
+    }
+
     /// <summary>Collects the instances of every option in the order RFC 3396 6 gives (options field, then
     /// file, then sname when overloaded) and joins instances of the same code.</summary>
     public static bool TryReadOptions(ReadOnlySpan<byte> buffer, DhcpMessage message, out string? error)

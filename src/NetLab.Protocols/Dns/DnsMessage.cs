@@ -88,6 +88,21 @@ public sealed class DnsMessage
         AdditionalCount = (ushort)Additionals.Count,
     };
 
+    /// <summary>A message with the id and flags of <paramref name="header"/> and empty sections.</summary>
+    public static DnsMessage FromHeader(DnsHeader header) => new()
+    {
+        Id = header.Id,
+        IsResponse = header.IsResponse,
+        OpCode = header.OpCode,
+        IsAuthoritative = header.IsAuthoritative,
+        IsTruncated = header.IsTruncated,
+        RecursionDesired = header.RecursionDesired,
+        RecursionAvailable = header.RecursionAvailable,
+        AuthenticData = header.AuthenticData,
+        CheckingDisabled = header.CheckingDisabled,
+        ResponseCode = header.ResponseCode,
+    };
+
     public static bool TryRead(ReadOnlySpan<byte> source, [NotNullWhen(true)] out DnsMessage? message, out int bytesRead)
     {
         message = null;
@@ -96,19 +111,7 @@ public sealed class DnsMessage
         {
             return false;
         }
-        var result = new DnsMessage
-        {
-            Id = header.Id,
-            IsResponse = header.IsResponse,
-            OpCode = header.OpCode,
-            IsAuthoritative = header.IsAuthoritative,
-            IsTruncated = header.IsTruncated,
-            RecursionDesired = header.RecursionDesired,
-            RecursionAvailable = header.RecursionAvailable,
-            AuthenticData = header.AuthenticData,
-            CheckingDisabled = header.CheckingDisabled,
-            ResponseCode = header.ResponseCode,
-        };
+        var result = FromHeader(header);
         for (int i = 0; i < header.QuestionCount; i++)
         {
             if (!DnsQuestion.TryRead(source, offset, out var question, out int used))

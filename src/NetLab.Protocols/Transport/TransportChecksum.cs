@@ -12,50 +12,51 @@ public static class TransportChecksum
     /// <summary>Checksum to put in the header; the segment's checksum field must be zero while computing.
     /// A UDP result of zero is sent as 0xFFFF, because zero means "no checksum" (RFC 768).</summary>
     public static ushort ComputeIPv4(IPv4Address source, IPv4Address destination, IpProtocol protocol, ReadOnlySpan<byte> segment) =>
-        Finish(protocol, InternetChecksum.Accumulate(PseudoHeaderIPv4(source, destination, protocol, segment.Length), segment));
+        Compute(protocol, PseudoHeaderIPv4(source, destination, protocol, segment.Length), segment);
 
     /// <summary>True when the segment, checksum field included, sums to all ones with the pseudo-header. A UDP
     /// checksum of zero over IPv4 means the sender did not compute one, and counts as valid (RFC 768).</summary>
-    public static bool VerifyIPv4(IPv4Address source, IPv4Address destination, IpProtocol protocol, ReadOnlySpan<byte> segment)
-    {
-        if (protocol == IpProtocol.Udp && segment.Length >= UdpHeader.Length
-            && BinaryPrimitives.ReadUInt16BigEndian(segment[UdpHeader.ChecksumOffset..]) == 0)
-        {
-            return true;
-        }
-        return InternetChecksum.Finish(InternetChecksum.Accumulate(PseudoHeaderIPv4(source, destination, protocol, segment.Length), segment)) == 0;
-    }
+    public static bool VerifyIPv4(IPv4Address source, IPv4Address destination, IpProtocol protocol, ReadOnlySpan<byte> segment) =>
+        Verify(protocol, PseudoHeaderIPv4(source, destination, protocol, segment.Length), segment, zeroUdpChecksumAllowed: true);
 
     /// <summary>Checksum to put in the header over the IPv6 pseudo-header; the checksum field must be zero while computing.</summary>
     public static ushort ComputeIPv6(IPv6Address source, IPv6Address destination, IpProtocol protocol, ReadOnlySpan<byte> segment) =>
-        Finish(protocol, InternetChecksum.Accumulate(PseudoHeaderIPv6(source, destination, protocol, segment.Length), segment));
+        Compute(protocol, PseudoHeaderIPv6(source, destination, protocol, segment.Length), segment);
 
     /// <summary>True when the segment sums to all ones with the IPv6 pseudo-header. Over IPv6 a zero UDP
     /// checksum is invalid (RFC 8200 section 8.1).</summary>
-    public static bool VerifyIPv6(IPv6Address source, IPv6Address destination, IpProtocol protocol, ReadOnlySpan<byte> segment)
+    public static bool VerifyIPv6(IPv6Address source, IPv6Address destination, IpProtocol protocol, ReadOnlySpan<byte> segment) =>
+        Verify(protocol, PseudoHeaderIPv6(source, destination, protocol, segment.Length), segment, zeroUdpChecksumAllowed: false);
+
+    /// <summary>Zeroes the checksum field of a UDP or TCP segment, computes the IPv4 checksum and stores it.</summary>
+    public static void FillIPv4(IPv4Address source, IPv4Address destination, IpProtocol protocol, Span<byte> segment) =>
+        Fill(protocol, PseudoHeaderIPv4(source, destination, protocol, segment.Length), segment);
+
+    /// <summary>Zeroes the checksum field of a UDP or TCP segment, computes the IPv6 checksum and stores it.</summary>
+    public static void FillIPv6(IPv6Address source, IPv6Address destination, IpProtocol protocol, Span<byte> segment) =>
+        Fill(protocol, PseudoHeaderIPv6(source, destination, protocol, segment.Length), segment);
+
+    private static ushort Compute(IpProtocol protocol, uint pseudoHeaderSum, ReadOnlySpan<byte> segment)
+    {
+        ushort checksum = InternetChecksum.Finish(InternetChecksum.Accumulate(pseudoHeaderSum, segment));
+        return protocol == IpProtocol.Udp && checksum == 0 ? (ushort)0xFFFF : checksum;
+    }
+
+    private static bool Verify(IpProtocol protocol, uint pseudoHeaderSum, ReadOnlySpan<byte> segment, bool zeroUdpChecksumAllowed)
     {
         if (protocol == IpProtocol.Udp && segment.Length >= UdpHeader.Length
             && BinaryPrimitives.ReadUInt16BigEndian(segment[UdpHeader.ChecksumOffset..]) == 0)
         {
-            return false;
+            return zeroUdpChecksumAllowed;
         }
-        return InternetChecksum.Finish(InternetChecksum.Accumulate(PseudoHeaderIPv6(source, destination, protocol, segment.Length), segment)) == 0;
+        return InternetChecksum.Finish(InternetChecksum.Accumulate(pseudoHeaderSum, segment)) == 0;
     }
 
-    /// <summary>Zeroes the checksum field of a UDP or TCP segment, computes the IPv4 checksum and stores it.</summary>
-    public static void FillIPv4(IPv4Address source, IPv4Address destination, IpProtocol protocol, Span<byte> segment)
+    private static void Fill(IpProtocol protocol, uint pseudoHeaderSum, Span<byte> segment)
     {
         var field = ChecksumField(protocol, segment);
         field.Clear();
-        BinaryPrimitives.WriteUInt16BigEndian(field, ComputeIPv4(source, destination, protocol, segment));
-    }
-
-    /// <summary>Zeroes the checksum field of a UDP or TCP segment, computes the IPv6 checksum and stores it.</summary>
-    public static void FillIPv6(IPv6Address source, IPv6Address destination, IpProtocol protocol, Span<byte> segment)
-    {
-        var field = ChecksumField(protocol, segment);
-        field.Clear();
-        BinaryPrimitives.WriteUInt16BigEndian(field, ComputeIPv6(source, destination, protocol, segment));
+        BinaryPrimitives.WriteUInt16BigEndian(field, Compute(protocol, pseudoHeaderSum, segment));
     }
 
     private static Span<byte> ChecksumField(IpProtocol protocol, Span<byte> segment) => protocol switch
@@ -90,11 +91,5 @@ public static class TransportChecksum
         pseudo[38] = 0;
         pseudo[39] = (byte)protocol;
         return InternetChecksum.Accumulate(0, pseudo);
-    }
-
-    private static ushort Finish(IpProtocol protocol, uint sum)
-    {
-        ushort checksum = InternetChecksum.Finish(sum);
-        return protocol == IpProtocol.Udp && checksum == 0 ? (ushort)0xFFFF : checksum;
     }
 }

@@ -145,4 +145,27 @@ public class DnsQueryProcessorTests
         Assert.True(response.RecursionDesired);
         Assert.Equal(0x4242, BinaryPrimitives.ReadUInt16BigEndian(query));
     }
+
+    [Fact]
+    public void RepeatedQuery_FromWireCache_KeepsItsIdCaseAndEdns()
+    {
+        var processor = NewProcessor();
+        var first = Process(processor, DnsMessage.CreateQuery(1, "ftp.lab.test", DnsRecordType.A, ednsUdpSize: 1232).ToArray(), Loopback)!;
+        var second = Process(processor, DnsMessage.CreateQuery(2, "FTP.Lab.TEST", DnsRecordType.A, ednsUdpSize: 1232).ToArray(), Loopback)!;
+        Assert.Equal(2, second.Id);
+        Assert.Equal("FTP.Lab.TEST", second.Question!.Value.Name);
+        // The answer's owner is a pointer to the question, so it carries the client's case too.
+        Assert.Equal(first.Answers.Select(r => r with { Name = r.Name.ToUpperInvariant() }), second.Answers.Select(r => r with { Name = r.Name.ToUpperInvariant() }));
+        Assert.Equal("FTP.Lab.TEST", Assert.Single(second.Answers).Name);
+        Assert.Equal((ushort)1232, second.EdnsUdpPayloadSize);
+        var withoutEdns = Process(processor, DnsMessage.CreateQuery(3, "ftp.lab.test", DnsRecordType.A).ToArray(), Loopback)!;
+        Assert.Null(withoutEdns.EdnsUdpPayloadSize);
+        var noRecursion = Process(processor, DnsMessage.CreateQuery(4, "ftp.lab.test", DnsRecordType.A, recursionDesired: false).ToArray(), Loopback)!;
+        Assert.False(noRecursion.RecursionDesired);
+        Assert.Equal(4, _counters.Answers(DnsResponseCode.NoError));
+        // A truncated answer is never kept: the same query over TCP still gets everything.
+        Assert.True(Process(processor, DnsMessage.CreateQuery(5, "big.lab.test", DnsRecordType.TXT).ToArray(), Loopback)!.IsTruncated);
+        Assert.Equal(20, Process(processor, DnsMessage.CreateQuery(6, "big.lab.test", DnsRecordType.TXT).ToArray(), Loopback, tcp: true)!.Answers.Count);
+        Assert.True(Process(processor, DnsMessage.CreateQuery(7, "big.lab.test", DnsRecordType.TXT).ToArray(), Loopback)!.IsTruncated);
+    }
 }

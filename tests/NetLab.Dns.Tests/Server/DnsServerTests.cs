@@ -114,6 +114,33 @@ public sealed class DnsServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Tcp_SlowQueryDoesNotHoldUpTheNextOne()
+    {
+        using var dead = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        dead.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var (endpoint, _, _) = Start("lab.test", DnsTestZones.LabZone, [(IPEndPoint)dead.LocalEndPoint!]);
+        using var client = new TcpClient();
+        await client.ConnectAsync(endpoint);
+        var stream = client.GetStream();
+        // First a name that waits for the silent upstream (300 ms), then a zone name.
+        foreach (var (id, name) in new[] { ((ushort)1, "www.example.org"), ((ushort)2, "ftp.lab.test") })
+        {
+            byte[] query = DnsMessage.CreateQuery(id, name, DnsRecordType.A).ToArray();
+            byte[] framed = new byte[query.Length + 2];
+            DnsTcpFraming.TryWriteFrame(query, framed, out _);
+            await stream.WriteAsync(framed);
+        }
+        var order = new List<(ushort, DnsResponseCode)>();
+        for (int i = 0; i < 2; i++)
+        {
+            Assert.True(DnsMessage.TryRead((await DnsLookup.ReadFrameAsync(stream, CancellationToken.None))!, out var response, out _));
+            order.Add((response.Id, response.ResponseCode));
+        }
+        // RFC 7766 6.2.1.1: answers may come out of order; the ready one is not held back.
+        Assert.Equal([((ushort)2, DnsResponseCode.NoError), ((ushort)1, DnsResponseCode.ServFail)], order);
+    }
+
+    [Fact]
     public async Task Tcp_IdleConnectionIsClosed()
     {
         var (endpoint, _, _) = Start("lab.test", DnsTestZones.LabZone, idle: TimeSpan.FromMilliseconds(300));

@@ -25,32 +25,30 @@ public class ArpPacketTests
         Assert.False(arp.IsGratuitous);
     }
 
+    /// <summary>What tcpdump printed for <see cref="SampleFrames.ArpReply"/>: "Reply 10.40.1.1 is-at 74:83:ef:07:d0:a9".</summary>
+    internal static ArpPacket CapturedReply { get; } = new()
+    {
+        Operation = ArpOperation.Reply,
+        SenderMac = MacAddress.Parse("74:83:ef:07:d0:a9"),
+        SenderIp = IPv4Address.Parse("10.40.1.1"),
+        TargetMac = MacAddress.Parse("a6:82:4b:c9:a1:a7"),
+        TargetIp = IPv4Address.Parse("10.40.2.3"),
+    };
+
     [Fact]
     public void TryRead_CapturedReply_ReadsFields()
     {
         Assert.True(ArpPacket.TryRead(SampleFrames.ArpReply.AsSpan(14), out var arp, out _));
 
-        Assert.Equal(ArpOperation.Reply, arp.Operation);
-        Assert.Equal(MacAddress.Parse("74:83:ef:07:d0:a9"), arp.SenderMac);
-        Assert.Equal(IPv4Address.Parse("10.40.1.1"), arp.SenderIp);
-        Assert.Equal(MacAddress.Parse("a6:82:4b:c9:a1:a7"), arp.TargetMac);
-        Assert.Equal(IPv4Address.Parse("10.40.2.3"), arp.TargetIp);
+        Assert.Equal(CapturedReply, arp);
     }
 
     [Fact]
     public void TryWrite_CapturedReplyFields_ReproducesTheCapturedBytes()
     {
-        var reply = new ArpPacket
-        {
-            Operation = ArpOperation.Reply,
-            SenderMac = MacAddress.Parse("74:83:ef:07:d0:a9"),
-            SenderIp = IPv4Address.Parse("10.40.1.1"),
-            TargetMac = MacAddress.Parse("a6:82:4b:c9:a1:a7"),
-            TargetIp = IPv4Address.Parse("10.40.2.3"),
-        };
         var buffer = new byte[28];
 
-        Assert.True(reply.TryWrite(buffer, out int written));
+        Assert.True(CapturedReply.TryWrite(buffer, out int written));
 
         Assert.Equal(28, written);
         Assert.Equal(SampleFrames.ArpReply[14..], buffer);

@@ -111,6 +111,43 @@ public class DhcpMessageTests
         Assert.Equal("my---1box", again.HostName);
     }
 
+    [Fact]
+    public void TryToArray_OptionsTooLong_OverloadFileThenSname_AndReadsBackTheSame()
+    {
+        // 400 octets of routes fit a 548-octet message only with both file and sname borrowed.
+        var message = DhcpTestMessages.Offer();
+        var routes = new byte[400];
+        new Random(2).NextBytes(routes);
+        message.ServerName = "";
+        message.BootFileName = "";
+        message.SetOption(new DhcpOption(DhcpOptionCode.ClasslessStaticRoute, routes));
+        Assert.True(message.GetWrittenLength() > DhcpMessage.DefaultMaxMessageLength);
+
+        Assert.True(message.TryToArray(DhcpMessage.DefaultMaxMessageLength, out byte[]? wire));
+        Assert.InRange(wire!.Length, DhcpMessage.MinimumLength, DhcpMessage.DefaultMaxMessageLength);
+        Assert.True(DhcpMessage.TryRead(wire, out var read, out string? error), error);
+        Assert.Equal(DhcpOverloadedFields.File | DhcpOverloadedFields.ServerName, read!.OverloadedFields);
+        Assert.Equal(message.Options.Select(o => o.Code), read.Options.Select(o => o.Code));
+        for (int i = 0; i < message.Options.Count; i++)
+        {
+            Assert.Equal(message.Options[i].Data.ToArray(), read.Options[i].Data.ToArray());
+        }
+    }
+
+    [Fact]
+    public void TryToArray_FitsOrFieldsInUse_NoOverload()
+    {
+        var offer = DhcpTestMessages.Offer();
+        Assert.True(offer.TryToArray(DhcpMessage.DefaultMaxMessageLength, out byte[]? wire));
+        Assert.Equal(offer.ToArray(), wire);
+
+        // sname and file carry names: they are not borrowed, so a message too long fails instead.
+        var named = DhcpTestMessages.LongOption();
+        named.ServerName = "netlab";
+        named.BootFileName = "pxelinux.0";
+        Assert.False(named.TryToArray(DhcpMessage.DefaultMaxMessageLength, out _));
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(4)]

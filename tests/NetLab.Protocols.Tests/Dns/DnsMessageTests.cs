@@ -91,18 +91,7 @@ public class DnsMessageTests
             byte[] wire = new byte[12];
             BinaryPrimitives.WriteUInt16BigEndian(wire.AsSpan(2), (ushort)(1 << bit));
             Assert.True(DnsHeader.TryRead(wire, out var header, out _));
-            var message = new DnsMessage
-            {
-                IsResponse = header.IsResponse,
-                OpCode = header.OpCode,
-                IsAuthoritative = header.IsAuthoritative,
-                IsTruncated = header.IsTruncated,
-                RecursionDesired = header.RecursionDesired,
-                RecursionAvailable = header.RecursionAvailable,
-                AuthenticData = header.AuthenticData,
-                CheckingDisabled = header.CheckingDisabled,
-                ResponseCode = header.ResponseCode,
-            };
+            var message = DnsMessage.FromHeader(header);
             // Bit 6 is Z, which must be zero (RFC 1035 4.1.1); every other bit is a field.
             Assert.Equal(bit == 6 ? 0 : 1 << bit, message.Header.Flags);
         }

@@ -1,9 +1,9 @@
 using System.Buffers.Binary;
 using NetLab.Protocols.Addressing;
-using NetLab.Protocols.Arp;
 using NetLab.Protocols.Checksums;
 using NetLab.Protocols.Frames;
 using NetLab.Protocols.IP;
+using NetLab.Protocols.Tests.Arp;
 using NetLab.Protocols.Transport;
 
 namespace NetLab.Protocols.Tests.Frames;
@@ -80,14 +80,7 @@ public class FrameBuilderTests
     [Fact]
     public void BuildArp_CapturedReplyFields_ReproducesCapturedFrame()
     {
-        var reply = new ArpPacket
-        {
-            Operation = ArpOperation.Reply,
-            SenderMac = MacAddress.Parse("74:83:ef:07:d0:a9"),
-            SenderIp = IPv4Address.Parse("10.40.1.1"),
-            TargetMac = MacAddress.Parse("a6:82:4b:c9:a1:a7"),
-            TargetIp = IPv4Address.Parse("10.40.2.3"),
-        };
+        var reply = ArpPacketTests.CapturedReply;
 
         byte[] frame = FrameBuilder.BuildArp(reply.SenderMac, reply.TargetMac, reply);
 

@@ -10,6 +10,8 @@ namespace NetLab.Protocols.Tests.Frames;
 internal sealed class LayerReport
 {
     public EthernetHeader? Ethernet { get; set; }
+    /// <summary>Where the network layer (ARP, IPv4, IPv6) starts.</summary>
+    public int NetworkOffset { get; set; }
     public ArpPacket? Arp { get; set; }
     public IPv4Header? IPv4 { get; set; }
     public IPv6Header? IPv6 { get; set; }
@@ -57,6 +59,7 @@ internal static class LayerWalker
         }
         Assert.InRange(offset, 14, Math.Min(18, frame.Length));
         report.Ethernet = ethernet;
+        report.NetworkOffset = offset;
         var payload = frame[offset..];
         switch (ethernet.EtherType)
         {

@@ -1,7 +1,6 @@
 using System.Globalization;
 using NetLab.Pcap;
 using NetLab.Protocols.IP;
-using NetLab.Protocols.Transport;
 using NetLab.Testing;
 
 namespace NetLab.Protocols.Tests.Frames;

@@ -1,6 +1,8 @@
 using NetLab.Protocols.Addressing;
 using NetLab.Protocols.Ethernet;
 using NetLab.Protocols.Frames;
+using NetLab.Protocols.IP;
+using NetLab.Protocols.Transport;
 
 namespace NetLab.Protocols.Tests.Frames;
 
@@ -55,6 +57,27 @@ public class UdpFrameTests
     }
 
     [Fact]
+    public void TryParse_IPv4Options_MovesThePayloadOffset()
+    {
+        // Router Alert (RFC 2113) makes a 24-byte IPv4 header, as IGMP-snooping-friendly senders do.
+        var source = IPv4Address.Parse("192.168.10.1");
+        var frame = new byte[14 + 24 + 8 + 3];
+        new EthernetHeader { Destination = MacAddress.Broadcast, Source = BuiltFrames.ServerMac, EtherType = EtherType.IPv4 }.TryWrite(frame, out _);
+        new IPv4Header { TotalLength = 35, Ttl = 1, Protocol = IpProtocol.Udp, Source = source, Destination = IPv4Address.Broadcast }
+            .TryWrite(frame.AsSpan(14), SampleFrames.Hex("94040000"), out _);
+        new UdpHeader { SourcePort = 1000, DestinationPort = 2000, TotalLength = 11 }.TryWrite(frame.AsSpan(38), out _);
+        "abc"u8.CopyTo(frame.AsSpan(46));
+        TransportChecksum.FillIPv4(source, IPv4Address.Broadcast, IpProtocol.Udp, frame.AsSpan(38));
+
+        Assert.True(UdpFrame.TryParse(frame, out var udp));
+
+        Assert.Equal(24, udp.IPv4.HeaderLength);
+        Assert.Equal(46, udp.PayloadOffset);
+        Assert.Equal("abc"u8.ToArray(), udp.Payload(frame).ToArray());
+        Assert.True(udp.ChecksumsValid);
+    }
+
+    [Fact]
     public void TryParse_EthernetPadding_IsIgnored()
     {
         byte[] frame = FrameBuilder.BuildUdp(BuiltFrames.ClientMac, MacAddress.Broadcast, IPv4Address.Any, IPv4Address.Broadcast, 68, 67, [0x42]);
@@ -100,7 +123,7 @@ public class UdpFrameTests
     public void TryParse_NotAWholeUdpDatagram_Fails(string what, byte[] frame)
     {
         Assert.False(UdpFrame.TryParse(frame, out var udp), what);
-        Assert.Equal(default(EthernetHeader).Source, udp.SourceMac);
+        Assert.Equal(0, udp.PayloadOffset);
     }
 
     [Fact]

@@ -70,14 +70,15 @@ internal sealed class MariaDbConnection : IDisposable
         for (IntPtr row; (row = MariaDbNative.FetchRow(result)) != IntPtr.Zero;)
         {
             IntPtr lengths = MariaDbNative.FetchLengths(result);
-            var values2 = new string?[fields];
+            var cells = new string?[fields];
             for (int i = 0; i < fields; i++)
             {
+                // MYSQL_ROW is char**; the lengths are unsigned long, pointer-sized on Linux.
                 IntPtr cell = Marshal.ReadIntPtr(row, i * IntPtr.Size);
-                int length = checked((int)Marshal.ReadInt64(lengths, i * sizeof(long)));
-                values2[i] = cell == IntPtr.Zero ? null : Marshal.PtrToStringUTF8(cell, length);
+                int length = checked((int)Marshal.ReadIntPtr(lengths, i * IntPtr.Size));
+                cells[i] = cell == IntPtr.Zero ? null : Marshal.PtrToStringUTF8(cell, length);
             }
-            rows.Add(values2);
+            rows.Add(cells);
         }
         return rows;
     }
