@@ -8,6 +8,10 @@ public sealed record SnifferOptions
 {
     public const int DefaultSnaplen = 262144;
 
+    /// <summary>In immediate mode libpcap's ring holds buffer/snaplen frames; libpcap's 2 MiB default keeps only
+    /// eight full-size frames and drops bursts while the runtime warms up, so the default is larger.</summary>
+    public const int DefaultBufferSizeKiB = 32 * 1024;
+
     public string? Interface { get; init; }
     public string? ReadFile { get; init; }
     public TimeSpan? Duration { get; init; }

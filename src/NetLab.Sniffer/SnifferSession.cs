@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using NetLab.Pcap;
 using NetLab.Sniffer.Analysis;
 using NetLab.Sniffer.Decoding;
@@ -101,7 +102,7 @@ public sealed class SnifferSession
         while (!ct.IsCancellationRequested && (_options.Count is not { } max || _frames < max) && reader.TryReadNext(out var frame))
         {
             writer?.Write(frame.Timestamp, frame.Data, frame.OriginalLength);
-            Handle(frame, reader.LinkType);
+            Handle(frame.Timestamp, frame.OriginalLength, frame.Data.ToArray(), reader.LinkType);
         }
     }
 
@@ -111,9 +112,12 @@ public sealed class SnifferSession
         {
             Snaplen = _options.Snaplen,
             Promiscuous = !_options.NoPromiscuous,
-            Immediate = true,
+            // Immediate mode makes libpcap use TPACKET_V2 with one snaplen-sized slot per frame, so a 32 MiB ring
+            // holds only ~128 frames and a GC pause drops bursts; block mode (TPACKET_V3, tcpdump's default when
+            // writing to a pipe or file) packs frames and delivers them at least every TimeoutMs.
+            Immediate = _interactiveOutput,
             TimeoutMs = 100,
-            BufferSize = _options.BufferSizeKiB * 1024,
+            BufferSize = (_options.BufferSizeKiB ?? SnifferOptions.DefaultBufferSizeKiB) * 1024,
         });
         if (capture.ActivationWarning is { } warning)
         {
@@ -130,22 +134,36 @@ public sealed class SnifferSession
         var started = DateTime.UtcNow;
         var deadline = _options.Duration is { } duration ? started + duration : DateTime.MaxValue;
 
+        // Capture and decoding run on separate threads with an unbounded queue between them (as dumpcap and
+        // tshark split the work): a slow moment in decoding, printing or the GC then costs memory, not kernel drops.
+        var queue = Channel.CreateUnbounded<(DateTimeOffset Timestamp, int OriginalLength, byte[] Data)>(
+            new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        var linkType = capture.LinkType;
+        var decoding = Task.Run(async () =>
+        {
+            while (await queue.Reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                while (queue.Reader.TryRead(out var item))
+                {
+                    Handle(item.Timestamp, item.OriginalLength, item.Data, linkType);
+                }
+                await _out.FlushAsync(CancellationToken.None).ConfigureAwait(false); // caught up: show what there is
+            }
+        }, CancellationToken.None);
+        long captured = 0;
+
         void Loop(Action? onTick)
         {
-            while (!ct.IsCancellationRequested && DateTime.UtcNow < deadline && (_options.Count is not { } max || _frames < max))
+            while (!ct.IsCancellationRequested && DateTime.UtcNow < deadline && (_options.Count is not { } max || captured < max))
             {
                 if (capture.TryReceive(out var frame))
                 {
+                    captured++;
                     writer?.Write(frame.Timestamp, frame.Data, frame.OriginalLength);
-                    Handle(frame, capture.LinkType);
-                    if (_interactiveOutput)
-                    {
-                        _out.Flush();
-                    }
+                    queue.Writer.TryWrite((frame.Timestamp, frame.OriginalLength, frame.Data.ToArray()));
                 }
                 else
                 {
-                    _out.Flush();
                     writer?.Flush();
                 }
                 onTick?.Invoke();
@@ -164,10 +182,10 @@ public sealed class SnifferSession
                     {
                         double elapsed = (DateTime.UtcNow - started).TotalSeconds;
                         task.Value = Math.Min(elapsed, total.TotalSeconds);
-                        if (_frames != lastShown)
+                        if (captured != lastShown)
                         {
-                            lastShown = _frames;
-                            task.Description = $"capturing on {Markup.Escape(device)}: {_frames} frames, {Math.Max(0, total.TotalSeconds - elapsed):0} s left";
+                            lastShown = captured;
+                            task.Description = $"capturing on {Markup.Escape(device)}: {captured} frames, {Math.Max(0, total.TotalSeconds - elapsed):0} s left";
                         }
                     });
                     task.StopTask();
@@ -178,15 +196,17 @@ public sealed class SnifferSession
             Loop(null);
         }
         var stats = capture.GetStatistics();
-        _err.WriteLine($"{_frames} packets captured\n{stats.Received} packets received by filter\n{stats.Dropped} packets dropped by kernel"
+        queue.Writer.Complete();
+        decoding.GetAwaiter().GetResult();
+        _err.WriteLine($"{captured} packets captured\n{stats.Received} packets received by filter\n{stats.Dropped} packets dropped by kernel"
             + (stats.InterfaceDropped > 0 ? $"\n{stats.InterfaceDropped} packets dropped by interface" : ""));
         return (stats.Dropped, stats.InterfaceDropped);
     }
 
-    private void Handle(in CapturedFrame frame, LinkType linkType)
+    private void Handle(DateTimeOffset timestamp, int originalLength, byte[] data, LinkType linkType)
     {
         _frames++;
-        var decoded = _decoder.Decode(_frames, frame.Timestamp, frame.OriginalLength, frame.Data.ToArray(), linkType);
+        var decoded = _decoder.Decode(_frames, timestamp, originalLength, data, linkType);
         _analyzer.Observe(decoded);
         _frameWriter?.Write(decoded);
     }

@@ -8,7 +8,7 @@ using Spectre.Console;
 
 var interfaceOption = new Option<string?>("--interface", "-i") { Description = "Capture live on this interface (needs root or CAP_NET_RAW)" };
 var readOption = new Option<string?>("--read", "-r") { Description = "Read frames from a pcap or pcapng file instead of capturing" };
-var durationOption = new Option<double?>("--duration", "-G") { Description = "Stop a live capture after this many seconds" };
+var durationOption = new Option<double?>("--duration") { Description = "Stop a live capture after this many seconds" };
 var countOption = new Option<long?>("--count", "-c") { Description = "Stop after this many frames" };
 var filterOption = new Option<string?>("--filter", "-f") { Description = "BPF capture filter, pcap-filter(7) syntax, e.g. \"udp port 67 or port 53\"" };
 var writeOption = new Option<string?>("--write", "-w") { Description = "Also write the frames to this pcap file (tcpdump and Wireshark open it)" };
@@ -30,7 +30,7 @@ var noPromiscOption = new Option<bool>("--no-promiscuous", "-p") { Description =
 var absoluteSeqOption = new Option<bool>("--absolute-seq", "-S") { Description = "Print absolute TCP sequence numbers, not relative ones" };
 var numberOption = new Option<bool>("--number", "-#") { Description = "Print the frame number at the start of each line" };
 var utcOption = new Option<bool>("--utc") { Description = "Print times in UTC instead of local time" };
-var bufferOption = new Option<int?>("--buffer-size", "-B") { Description = "Kernel capture buffer in KiB (raise it when frames are dropped)" };
+var bufferOption = new Option<int?>("--buffer-size", "-B") { Description = "Kernel capture buffer in KiB (default 32768; raise it when frames are dropped)" };
 var numericOption = new Option<bool>("-n") { Description = "Accepted for tcpdump habits: addresses and ports are always numeric" };
 
 var root = new RootCommand("Capture or read frames, show them layer by layer, report and flag man-in-the-middle tricks.");

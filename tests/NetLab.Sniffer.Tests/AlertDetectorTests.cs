@@ -202,4 +202,35 @@ public sealed class AlertDetectorTests
         Assert.DoesNotContain(secretHex, everything.ToString(), StringComparison.Ordinal);
         Assert.Contains("PASS ****", frames[3].Summary, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void AuthLoginWithoutTls_RaisesClearTextAlert_AndNeverShowsThePassword()
+    {
+        const string Secret = "hunter2-Secret";
+        byte[] login = NetLab.Protocols.Auth.AuthFrame.Request(NetLab.Protocols.Auth.AuthOperation.Login, "bob@lab.test", Secret).ToArray();
+        byte[] ok = NetLab.Protocols.Auth.AuthFrame.Success(NetLab.Protocols.Auth.AuthOperation.Login, "welcome").ToArray();
+        ushort port = NetLab.Protocols.Auth.AuthProtocol.DefaultPort;
+        var frames = TestFrames.Decode(
+        [
+            TestFrames.Tcp("192.168.10.100", 40001, "192.168.10.1", port, TcpFlags.Psh | TcpFlags.Ack, 1, 1, login),
+            TestFrames.Tcp("192.168.10.1", port, "192.168.10.100", 40001, TcpFlags.Psh | TcpFlags.Ack, 1, 1 + (uint)login.Length, ok),
+        ]);
+        Assert.Equal("eth:ip:tcp:auth", frames[0].ProtocolPath);
+        Assert.Contains("request LOGIN email=bob@lab.test password=***", frames[0].Summary, StringComparison.Ordinal);
+        var analyzer = new CaptureAnalyzer([]);
+        frames.ForEach(analyzer.Observe);
+        var alert = Assert.Single(analyzer.BuildReport("t", null, null, null).Alerts);
+        Assert.Equal(AlertKinds.ClearTextCredentials, alert.Kind);
+        Assert.Contains("bob@lab.test", alert.Message, StringComparison.Ordinal);
+
+        var shown = new StringBuilder();
+        foreach (var frame in frames)
+        {
+            shown.AppendLine(frame.Summary);
+            Output.FrameWriter.AppendTree(shown, frame);
+            Output.FrameWriter.AppendHex(shown, frame);
+        }
+        Assert.DoesNotContain(Secret, shown.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", shown.ToString(), StringComparison.Ordinal);
+    }
 }

@@ -12,7 +12,7 @@ public static class AlertKinds
     public const string ClearTextCredentials = "clear-text-credentials";
 }
 
-/// <summary>Collects alerts, one row per distinct (kind, key) with a count of repeats, and tells the caller
+/// <summary>Collects alerts, one row per distinct (kind, key) with a count of repeats (the first occurrence's message), and tells the caller
 /// when an alert is new so it can be printed as it happens.</summary>
 public sealed class AlertLog
 {

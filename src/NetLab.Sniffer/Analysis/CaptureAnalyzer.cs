@@ -57,7 +57,7 @@ public sealed class CaptureAnalyzer
         _ftp.Observe(frame);
         if (frame.Auth is { CarriesPassword: true, IsResponse: false } auth)
         {
-            Alerts.Raise(AlertKinds.ClearTextCredentials, "high", $"auth {frame.SourceIp}>{frame.DestinationIp}:{frame.DestinationPort}", frame.Timestamp, frame.Number,
+            Alerts.Raise(AlertKinds.ClearTextCredentials, "high", $"auth {frame.DestinationIp}:{frame.DestinationPort} {auth.User}", frame.Timestamp, frame.Number,
                 $"auth {auth.Operation} for '{auth.User ?? "?"}' sent without TLS from {frame.SourceIp} to {frame.DestinationIp}:{frame.DestinationPort} (password ****)");
         }
     }

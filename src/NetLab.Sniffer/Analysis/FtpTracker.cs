@@ -59,7 +59,7 @@ public sealed class FtpTracker(AlertLog alerts)
                 break;
             case "PASS":
                 session.PasswordInClear = true;
-                alerts.Raise(AlertKinds.ClearTextCredentials, "high", $"ftp {session.Client}>{session.Server}", frame.Timestamp, frame.Number,
+                alerts.Raise(AlertKinds.ClearTextCredentials, "high", $"ftp {session.Server} {session.User}", frame.Timestamp, frame.Number,
                     $"FTP password for user '{session.User ?? "?"}' sent in clear from {session.Client} to {session.Server} (PASS ****)");
                 break;
             case "RETR":

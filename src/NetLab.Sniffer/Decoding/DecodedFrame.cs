@@ -55,5 +55,18 @@ public sealed class DecodedFrame
     /// <summary>"eth:ip:udp:dns" — the stack as tshark's frame.protocols names it.</summary>
     public string ProtocolPath => string.Join(':', Layers.Select(l => l.Name));
 
-    public bool IsMalformed => Layers.Any(l => l.Status != LayerStatus.Ok);
+    public bool IsMalformed
+    {
+        get
+        {
+            foreach (var layer in Layers)
+            {
+                if (layer.Status != LayerStatus.Ok)
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
 }

@@ -12,5 +12,5 @@ public sealed class DecoderOptions
     public IReadOnlySet<ushort> DnsPorts { get; init; } = new HashSet<ushort> { 53 };
     public IReadOnlySet<ushort> FtpPorts { get; init; } = new HashSet<ushort> { 21 };
     /// <summary>TCP ports of NetLab's auth service (docs/auth.md).</summary>
-    public IReadOnlySet<ushort> AuthPorts { get; init; } = new HashSet<ushort> { 4433 };
+    public IReadOnlySet<ushort> AuthPorts { get; init; } = new HashSet<ushort> { NetLab.Protocols.Auth.AuthProtocol.DefaultPort };
 }

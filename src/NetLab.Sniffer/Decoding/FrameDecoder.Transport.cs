@@ -182,7 +182,7 @@ public sealed partial class FrameDecoder
         }
         else if (Is(Options.AuthPorts))
         {
-            DecodeAuth(frame, offset, payload, fromClient: Options.AuthPorts.Contains(tcp.DestinationPort));
+            DecodeAuth(frame, offset, payload);
         }
     }
 

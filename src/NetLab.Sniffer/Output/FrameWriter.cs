@@ -13,10 +13,18 @@ public sealed class FrameWriter(TextWriter output, FrameOutputOptions options)
 {
     private readonly StringBuilder _buffer = new(512);
 
+    private long _offsetValidUntilTicks = long.MinValue;
+    private TimeSpan _utcOffset;
+
     public void Write(DecodedFrame frame)
     {
         _buffer.Clear();
-        AppendLine(_buffer, frame, options);
+        if (options.Number)
+        {
+            _buffer.Append(CultureInfo.InvariantCulture, $"{frame.Number,5}  ");
+        }
+        AppendClock(_buffer, frame.Timestamp + LocalOffset(frame.Timestamp));
+        _buffer.Append(' ').Append(frame.Summary);
         _buffer.Append('\n');
         if (options.Layers)
         {
@@ -29,15 +37,46 @@ public sealed class FrameWriter(TextWriter output, FrameOutputOptions options)
         output.Write(_buffer);
     }
 
-    /// <summary>"HH:mm:ss.ffffff summary", with "#N " first when numbering is on.</summary>
-    public static void AppendLine(StringBuilder text, DecodedFrame frame, FrameOutputOptions options)
+    /// <summary>The local UTC offset, looked up again only when the hour changes (the lookup is slow per frame).</summary>
+    private TimeSpan LocalOffset(DateTimeOffset time)
     {
-        if (options.Number)
+        if (options.UtcTime)
         {
-            text.Append(CultureInfo.InvariantCulture, $"{frame.Number,5}  ");
+            return TimeSpan.Zero;
         }
-        var time = options.UtcTime ? frame.Timestamp.UtcDateTime : frame.Timestamp.LocalDateTime;
-        text.Append(time.ToString("HH:mm:ss.ffffff", CultureInfo.InvariantCulture)).Append(' ').Append(frame.Summary);
+        long ticks = time.UtcTicks;
+        if (ticks >= _offsetValidUntilTicks || ticks < _offsetValidUntilTicks - TimeSpan.TicksPerHour)
+        {
+            _utcOffset = TimeZoneInfo.Local.GetUtcOffset(time);
+            _offsetValidUntilTicks = ticks - (ticks % TimeSpan.TicksPerHour) + TimeSpan.TicksPerHour;
+        }
+        return _utcOffset;
+    }
+
+    /// <summary>HH:mm:ss.ffffff of the clock time (the offset already applied), without format parsing.</summary>
+    private static void AppendClock(StringBuilder text, DateTimeOffset shifted)
+    {
+        long ticks = shifted.UtcTicks % TimeSpan.TicksPerDay;
+        Span<char> clock = stackalloc char[15];
+        Two(clock, 0, (int)(ticks / TimeSpan.TicksPerHour));
+        clock[2] = ':';
+        Two(clock, 3, (int)(ticks / TimeSpan.TicksPerMinute % 60));
+        clock[5] = ':';
+        Two(clock, 6, (int)(ticks / TimeSpan.TicksPerSecond % 60));
+        clock[8] = '.';
+        int micros = (int)(ticks % TimeSpan.TicksPerSecond / 10);
+        for (int i = 14; i >= 9; i--)
+        {
+            clock[i] = (char)('0' + (micros % 10));
+            micros /= 10;
+        }
+        text.Append(clock);
+
+        static void Two(Span<char> into, int at, int value)
+        {
+            into[at] = (char)('0' + (value / 10));
+            into[at + 1] = (char)('0' + (value % 10));
+        }
     }
 
     public static void AppendTree(StringBuilder text, DecodedFrame frame)

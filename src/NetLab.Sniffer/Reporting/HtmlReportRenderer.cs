@@ -11,6 +11,9 @@ public static class HtmlReportRenderer
     private static readonly string[] Palette =
         ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"];
 
+    /// <summary>Rows per table; the JSON report has them all.</summary>
+    private const int MaxRows = 200;
+
     public static string Render(CaptureReport report)
     {
         var html = new StringBuilder();
@@ -66,24 +69,24 @@ public static class HtmlReportRenderer
         }));
         html.Append("<h2>Conversations</h2>\n");
         Table(html, ["Proto", "A (initiator)", "B", "Frames", "Bytes A&rarr;B", "Bytes B&rarr;A", "Duration (s)", "Handshake RTT", "Retransmissions", "State"],
-            report.Conversations.Take(200).Select(c => new[]
+            report.Conversations.Take(MaxRows).Select(c => new[]
             {
                 c.Protocol, c.EndpointA, c.EndpointB, $"{c.Frames}", $"{c.BytesAToB}", $"{c.BytesBToA}", $"{c.DurationSeconds:0.###}",
                 ReportRenderer.Ms(c.HandshakeRttMs), $"{c.Retransmissions}", c.State ?? "",
             }), headersAreHtml: true);
         html.Append("<h2>DHCP transactions</h2>\n");
-        Table(html, ["XID", "Client MAC", "Address", "Server", "Host", "Messages", "DISCOVER&rarr;ACK", "Outcome"], report.DhcpTransactions.Select(t => new[]
+        Table(html, ["XID", "Client MAC", "Address", "Server", "Host", "Messages", "DISCOVER&rarr;ACK", "Outcome"], report.DhcpTransactions.Take(MaxRows).Select(t => new[]
         {
             t.TransactionId, t.ClientMac, t.Address ?? "-", t.Server ?? "-", t.HostName ?? "", string.Join(" ", t.Messages), ReportRenderer.Ms(t.DiscoverToAckMs), t.Outcome,
         }), headersAreHtml: true);
         html.Append("<h2>DNS queries</h2>\n");
-        Table(html, ["Time", "Client", "Server", "ID", "Question", "Answers", "Rcode", "Response time"], report.DnsQueries.Select(q => new[]
+        Table(html, ["Time", "Client", "Server", "ID", "Question", "Answers", "Rcode", "Response time"], report.DnsQueries.Take(MaxRows).Select(q => new[]
         {
             q.Time.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture), q.Client, q.Server, $"{q.Id}", q.Question,
             q.Answers.Count == 0 ? "-" : string.Join("\n", q.Answers), q.ResponseCode ?? "(no response)", ReportRenderer.Ms(q.ResponseTimeMs),
         }));
         html.Append("<h2>FTP sessions</h2>\n");
-        Table(html, ["Client", "Server", "User", "Logged in", "Password in clear", "Commands", "Files"], report.FtpSessions.Select(f => new[]
+        Table(html, ["Client", "Server", "User", "Logged in", "Password in clear", "Commands", "Files"], report.FtpSessions.Take(MaxRows).Select(f => new[]
         {
             f.Client, f.Server, f.User ?? "-", f.LoggedIn ? "yes" : "no", f.PasswordSentInClear ? "yes" : "no", $"{f.Commands}",
             f.Files.Count == 0 ? "-" : string.Join("\n", f.Files.Select(x => $"{x.Direction} {x.File}{(x.Completed ? "" : " (failed)")}")),

@@ -8,7 +8,7 @@ namespace NetLab.Sniffer.Reporting;
 /// in a terminal, a file and a mail).</summary>
 public static class TextReportRenderer
 {
-    public static string Render(CaptureReport report, int width = 120)
+    public static string Render(CaptureReport report, int width = 160)
     {
         var writer = new StringWriter(CultureInfo.InvariantCulture);
         var console = AnsiConsole.Create(new AnsiConsoleSettings
@@ -26,28 +26,28 @@ public static class TextReportRenderer
         Section(console, "Top talkers", Table(["Address", "Frames sent", "Bytes sent", "Frames received", "Bytes received"],
             report.TopTalkers.Select(t => new[] { t.Address, $"{t.FramesSent}", ReportRenderer.Bytes(t.BytesSent), $"{t.FramesReceived}", ReportRenderer.Bytes(t.BytesReceived) })));
         Section(console, "Conversations", Table(["Proto", "A (initiator)", "B", "Frames", "A->B", "B->A", "Duration", "Handshake RTT", "Retrans", "State"],
-            report.Conversations.Take(50).Select(c => new[]
+            report.Conversations.Take(MaxRows).Select(c => new[]
             {
                 c.Protocol, c.EndpointA, c.EndpointB, $"{c.Frames}", ReportRenderer.Bytes(c.BytesAToB), ReportRenderer.Bytes(c.BytesBToA),
                 $"{c.DurationSeconds:0.###} s", ReportRenderer.Ms(c.HandshakeRttMs), $"{c.Retransmissions}", c.State ?? "",
-            })), report.Conversations.Count > 50 ? $"{report.Conversations.Count - 50} smaller conversations not shown" : null);
+            })), More(report.Conversations.Count));
         Section(console, "DHCP transactions", Table(["XID", "Client MAC", "Address", "Server", "Host", "Messages", "DISCOVER->ACK", "Outcome"],
-            report.DhcpTransactions.Select(d => new[]
+            report.DhcpTransactions.Take(MaxRows).Select(d => new[]
             {
                 d.TransactionId, d.ClientMac, d.Address ?? "-", d.Server ?? "-", d.HostName ?? "", string.Join(" ", d.Messages), ReportRenderer.Ms(d.DiscoverToAckMs), d.Outcome,
-            })));
+            })), More(report.DhcpTransactions.Count));
         Section(console, "DNS queries", Table(["Time", "Client", "Server", "ID", "Question", "Answers", "Rcode", "Response time"],
-            report.DnsQueries.Select(q => new[]
+            report.DnsQueries.Take(MaxRows).Select(q => new[]
             {
                 q.Time.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture), q.Client, q.Server, $"{q.Id}", q.Question,
                 q.Answers.Count == 0 ? "-" : string.Join("\n", q.Answers), q.ResponseCode ?? "(no response)", ReportRenderer.Ms(q.ResponseTimeMs),
-            })));
+            })), More(report.DnsQueries.Count));
         Section(console, "FTP sessions", Table(["Client", "Server", "User", "Logged in", "Password in clear", "Commands", "Files"],
-            report.FtpSessions.Select(f => new[]
+            report.FtpSessions.Take(MaxRows).Select(f => new[]
             {
                 f.Client, f.Server, f.User ?? "-", f.LoggedIn ? "yes" : "no", f.PasswordSentInClear ? "yes" : "no", $"{f.Commands}",
                 f.Files.Count == 0 ? "-" : string.Join("\n", f.Files.Select(x => $"{x.Direction} {x.File}{(x.Completed ? "" : " (failed)")}")),
-            })));
+            })), More(report.FtpSessions.Count));
         Section(console, "Alerts", Table(["Time", "Frame", "Kind", "Severity", "Count", "Message"],
             report.Alerts.Select(a => new[]
             {
@@ -55,6 +55,11 @@ public static class TextReportRenderer
             })), report.Alerts.Count == 0 ? "no alerts" : null);
         return writer.ToString();
     }
+
+    /// <summary>Rows shown per table; the JSON report has them all.</summary>
+    private const int MaxRows = 100;
+
+    private static string? More(int count) => count > MaxRows ? $"{count - MaxRows} more in the JSON report" : null;
 
     private static Grid Summary(CaptureReport report)
     {
