@@ -13,6 +13,7 @@ public sealed class BackgroundProcess : IDisposable
     private readonly StringBuilder _output = new();
     private readonly ConcurrentQueue<string> _lines = new();
     private readonly SemaphoreSlim _lineArrived = new(0);
+    private bool _disposed;
 
     public BackgroundProcess(string file, IEnumerable<string> args, IDictionary<string, string>? environment = null)
     {
@@ -125,7 +126,13 @@ public sealed class BackgroundProcess : IDisposable
             // Already gone.
         }
         _process.Dispose();
-        _lineArrived.Dispose();
+        // Output of a killed process can still be in flight on a thread-pool thread: Add checks this flag
+        // under the same lock, so it never touches the semaphore after it is disposed.
+        lock (_output)
+        {
+            _disposed = true;
+            _lineArrived.Dispose();
+        }
     }
 
     private void Add(string? line)
@@ -136,10 +143,14 @@ public sealed class BackgroundProcess : IDisposable
         }
         lock (_output)
         {
+            if (_disposed)
+            {
+                return;
+            }
             _output.AppendLine(line);
+            _lines.Enqueue(line);
+            _lineArrived.Release();
         }
-        _lines.Enqueue(line);
-        _lineArrived.Release();
     }
 
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill")]
