@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Auth benchmark: registrations/s and logins/s with 16 concurrent clients on SQLite and on MariaDB, next to
 # this machine's raw PBKDF2 rate at the same iteration count (the ceiling for logins/s), and PING latency
-# percentiles. Results go to stdout; bench/auth.md records a run.
+# percentiles. Results go to stdout; BENCHMARKS.md records a run.
 # Usage: bench/auth.sh            (ITERATIONS=600000 USERS=64 CONCURRENCY=16 PINGS=5000 by default)
 #        ITERATIONS=100000 USERS=200 bench/auth.sh
 set -euo pipefail
