@@ -54,6 +54,8 @@ cleanup() {
   if [ $lab_created = 1 ]; then "$here/lab-down.sh" --lab "$LAB_NAME" >/dev/null 2>&1 || true; fi
   if [ $status -eq 0 ]; then
     printf '\n%sDemo complete in %ss.%s Results: %s\n' "$green$bold" $(( $(date +%s) - demo_t0 )) "$reset" "$results"
+  elif [ $status -eq 130 ] || [ $status -eq 143 ]; then
+    printf '\n%sDemo interrupted; the lab was removed.%s Partial results: %s\n' "$red$bold" "$reset" "$results" >&2
   else
     printf '\n%sDemo failed (exit %s).%s Logs and partial results: %s\n' "$red$bold" "$status" "$reset" "$results" >&2
   fi
