@@ -118,18 +118,8 @@ public sealed class LiveCapture : IDisposable
     /// A bad expression throws <see cref="PcapException"/> (<see cref="PcapErrorKind.BadFilter"/>) with libpcap's message.</summary>
     public void SetFilter(string bpf)
     {
-        ArgumentNullException.ThrowIfNull(bpf);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        using var program = SafeBpfProgramHandle.Allocate();
-        if (PcapNative.Compile(_handle, program, bpf, optimize: 1, _netmask) != 0)
-        {
-            throw new PcapException(PcapErrorKind.BadFilter, $"bad capture filter \"{bpf}\": {PcapNative.LastError(_handle)}");
-        }
-        // pcap_setfilter copies the program (into the kernel on Linux), so it is freed right after.
-        if (PcapNative.SetFilter(_handle, program) != 0)
-        {
-            throw new PcapException(PcapErrorKind.Other, $"capture on {Device}: cannot install filter \"{bpf}\": {PcapNative.LastError(_handle)}");
-        }
+        BpfFilter.Install(_handle, bpf, _netmask, $"capture on {Device}");
     }
 
     /// <summary>Waits up to the timeout for the next frame. Returns false on timeout or when

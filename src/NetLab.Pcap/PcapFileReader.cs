@@ -41,6 +41,10 @@ public sealed class PcapFileReader : IDisposable
         return new PcapFileReader(handle, path);
     }
 
+    /// <summary>Keeps only frames matching a BPF expression (pcap-filter(7) syntax), as `tcpdump -r FILE EXPR` does.
+    /// A bad expression throws <see cref="PcapException"/> (<see cref="PcapErrorKind.BadFilter"/>) with libpcap's message.</summary>
+    public void SetFilter(string bpf) => BpfFilter.Install(_handle, bpf, PcapNative.NetmaskUnknown, $"capture file {Path}");
+
     /// <summary>Every frame of a file, copied (for tests and small files).</summary>
     public static IEnumerable<(DateTimeOffset Timestamp, int OriginalLength, byte[] Data)> ReadAll(string path)
     {

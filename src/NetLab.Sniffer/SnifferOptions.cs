@@ -57,10 +57,6 @@ public sealed record SnifferOptions
         {
             errors.Add("--duration applies to live capture only; use --count to stop early when reading a file");
         }
-        if (ReadFile is not null && Filter is not null)
-        {
-            errors.Add("--filter applies to live capture only (NetLab.Pcap has no offline filter yet); pre-filter the file with: tcpdump -r IN -w OUT 'EXPRESSION'");
-        }
         if (Duration is { } d && d <= TimeSpan.Zero)
         {
             errors.Add("--duration must be a positive number of seconds (e.g. --duration 30)");

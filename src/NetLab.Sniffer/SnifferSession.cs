@@ -98,6 +98,10 @@ public sealed class SnifferSession
     private void ReadFile(string path, CancellationToken ct)
     {
         using var reader = PcapFileReader.Open(path);
+        if (_options.Filter is { } filter)
+        {
+            reader.SetFilter(filter);
+        }
         using var writer = _options.WriteFile is { } w ? PcapFileWriter.Create(w, reader.LinkType, _options.Snaplen) : null;
         while (!ct.IsCancellationRequested && (_options.Count is not { } max || _frames < max) && reader.TryReadNext(out var frame))
         {

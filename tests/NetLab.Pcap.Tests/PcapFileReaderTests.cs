@@ -45,6 +45,39 @@ public class PcapFileReaderTests
         }
     }
 
+    [ToolTheory("tcpdump")]
+    [InlineData("dns_tcp.pcap", "tcp[tcpflags] & tcp-syn != 0")]
+    [InlineData("dhcp-rfc4388.pcap", "arp")]
+    [InlineData("dns_udp.pcap", "udp port 53 and src host 192.168.1.11")]
+    public void SetFilter_KeepsTheFramesTcpdumpKeeps(string fileName, string filter)
+    {
+        string path = Path.Combine(Repo.TcpdumpCaptures, fileName);
+        var tcpdump = Shell.Run("tcpdump", "-n", "-r", path, filter);
+        Assert.True(tcpdump.ExitCode == 0, tcpdump.Output);
+        int expected = tcpdump.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
+        int all = PcapFileReader.ReadAll(path).Count();
+
+        using var reader = PcapFileReader.Open(path);
+        reader.SetFilter(filter);
+        int kept = 0;
+        while (reader.TryReadNext(out _))
+        {
+            kept++;
+        }
+
+        Assert.Equal(expected, kept);
+        Assert.InRange(kept, 1, all - 1);
+    }
+
+    [Fact]
+    public void SetFilter_BadExpression_ThrowsBadFilterWithLibpcapsMessage()
+    {
+        using var reader = PcapFileReader.Open(Path.Combine(Repo.TcpdumpCaptures, "dns_udp.pcap"));
+        var error = Assert.Throws<PcapException>(() => reader.SetFilter("udp port banana"));
+        Assert.Equal(PcapErrorKind.BadFilter, error.Kind);
+        Assert.Contains("banana", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Open_PcapngCapture_ReportsEthernet()
     {

@@ -45,6 +45,17 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public void ReadFile_WithFilter_KeepsOnlyMatchingFrames()
+    {
+        var result = SnifferProgram.Run("--read", Capture("dns_tcp.pcap"), "--utc", "--filter", "tcp[tcpflags] & tcp-syn != 0");
+        Assert.True(result.ExitCode == 0, result.Output);
+        var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.Contains("Flags [S],", lines[0], StringComparison.Ordinal);
+        Assert.Contains("Flags [S.],", lines[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void LayersAndHex_ShowEveryLayerAndItsBytes()
     {
         var result = SnifferProgram.Run("--read", Capture("dns_udp.pcap"), "--count", "1", "--layers", "--hex");
