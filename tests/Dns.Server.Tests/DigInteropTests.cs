@@ -142,10 +142,3 @@ public sealed class DigInteropTests : IClassFixture<DigInteropTests.LabServer>
         Assert.True(Requirements.HasTool(tool), $"{tool} is not installed; scripts/test.sh installs knot-dnsutils");
     }
 }
-
-/// <summary>A theory that needs tools on PATH but not root.</summary>
-[AttributeUsage(AttributeTargets.Method)]
-public sealed class ToolTheoryAttribute : TheoryAttribute
-{
-    public ToolTheoryAttribute(params string[] tools) => Skip = Requirements.Missing(false, tools);
-}

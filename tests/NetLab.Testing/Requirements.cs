@@ -50,6 +50,13 @@ public sealed class RootTheoryAttribute : TheoryAttribute
     public RootTheoryAttribute(params string[] tools) => Skip = Requirements.Missing(true, tools);
 }
 
+/// <summary>A theory that needs tools on PATH but not root.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class ToolTheoryAttribute : TheoryAttribute
+{
+    public ToolTheoryAttribute(params string[] tools) => Skip = Requirements.Missing(false, tools);
+}
+
 /// <summary>A fact that needs tools on PATH but not root.</summary>
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class ToolFactAttribute : FactAttribute
