@@ -134,8 +134,9 @@ public sealed class SecurityTests
         }
         clock.Stop();
         Assert.Equal([530, 530, 421], codes);
-        // Failure n waits n times the delay: 1 + 2 + 3 delays at least.
-        Assert.True(clock.Elapsed >= delay * 6, $"three failures took only {clock.Elapsed}");
+        // Failure n waits n times the delay: 1 + 2 + 3 delays at least. .NET timers count whole milliseconds of
+        // Environment.TickCount64, so each wait may end up to 1 ms early by the Stopwatch: allow a few.
+        Assert.True(clock.Elapsed >= delay * 6 - TimeSpan.FromMilliseconds(10), $"three failures took only {clock.Elapsed}");
         await Assert.ThrowsAsync<IOException>(() => client.CommandAsync("USER alice", default));
 
         // The right password still works on a new connection.
