@@ -31,7 +31,13 @@ done
 [ "$(id -u)" -eq 0 ] || { echo "boot.sh: configuring $interface needs root; run it with sudo" >&2; exit 1; }
 out=${out:-$(mktemp -d /tmp/netlab-boot.XXXXXX)}
 mkdir -p "$out"
-hostname=${hostname:-$(hostname -s 2>/dev/null || echo client)}
+# In a lab namespace (netlab-client1) the host name is the namespace's last part (client1), so each lab
+# client registers its own name with DHCP; elsewhere it is the machine's name.
+if [ -z "$hostname" ]; then
+  namespace=$(ip netns identify $$ 2>/dev/null || true)
+  hostname=${namespace##*-}
+  hostname=${hostname:-$(hostname -s 2>/dev/null || echo client)}
+fi
 
 if [ -t 1 ]; then bold=$'\e[1m' green=$'\e[32m' red=$'\e[31m' dim=$'\e[2m' reset=$'\e[0m'; else bold="" green="" red="" dim="" reset=""; fi
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
