@@ -150,9 +150,10 @@ public sealed partial class DnsServer
         SocketAddress address, out int length)
     {
         length = 0;
-        if ((message.Header.Flags & MsgTrunc) != 0)
+        if ((message.Header.Flags & MsgTrunc) != 0 || message.Header.NameLength == 0)
         {
-            // Larger than any DNS message: nothing to answer (as ReceiveFrom's MessageSize error).
+            // Larger than any DNS message (as ReceiveFrom's MessageSize error), or no sender at all: the empty
+            // message a closing socket's shutdown wakes the worker with. Nothing to answer either way.
             return false;
         }
         try
