@@ -46,7 +46,7 @@ public sealed partial class DnsServer : IAsyncDisposable
                 _udpSockets.Add(socket);
                 socket.SetRawSocketOption(SolSocket, SoReusePort, BitConverter.GetBytes(1));
                 Bind(socket, endpoint, "UDP");
-                var thread = new Thread(() => UdpLoop(socket, endpoint)) { IsBackground = true, Name = $"dns-udp-{endpoint}-{worker}" };
+                var thread = new Thread(OperatingSystem.IsLinux() ? () => BatchedUdpLoop(socket, endpoint) : () => UdpLoop(socket, endpoint)) { IsBackground = true, Name = $"dns-udp-{endpoint}-{worker}" };
                 _threads.Add(thread);
             }
             var listener = new TcpListener(endpoint);
@@ -119,7 +119,7 @@ public sealed partial class DnsServer : IAsyncDisposable
             catch (SocketException e)
             {
                 // Anything else the kernel reports for one datagram must not end this worker.
-                LogReceiveFailed(e.SocketErrorCode);
+                LogReceiveFailed(e.SocketErrorCode.ToString());
                 continue;
             }
             try
@@ -290,7 +290,10 @@ public sealed partial class DnsServer : IAsyncDisposable
     private partial void LogDatagramFailed(Exception e, int length);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "receiving a datagram failed: {Error}")]
-    private partial void LogReceiveFailed(SocketError error);
+    private partial void LogReceiveFailed(string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "sending a reply failed: {Error}; dropped")]
+    private partial void LogSendFailed(string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "accepting a TCP connection failed: {Problem}")]
     private partial void LogAcceptFailed(string problem);

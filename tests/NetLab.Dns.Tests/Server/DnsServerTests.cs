@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NetLab.Dns.Client;
 using NetLab.Dns.Resolution;
@@ -26,7 +27,7 @@ public sealed class DnsServerTests : IAsyncLifetime
     }
 
     private (IPEndPoint Endpoint, DnsCounters Counters, DnsServer Server) Start(string origin, string zoneText, IReadOnlyList<IPEndPoint>? forwarders = null,
-        TimeSpan? idle = null)
+        TimeSpan? idle = null, int workers = 2, ILogger? logger = null)
     {
         var store = new ZoneStore();
         store.Add(Zone.Create(origin, MasterFileParser.Parse("zone", zoneText, origin), "zone"));
@@ -34,14 +35,14 @@ public sealed class DnsServerTests : IAsyncLifetime
         var options = new DnsServerOptions
         {
             Listen = [endpoint],
-            Workers = 2,
+            Workers = workers,
             Forwarders = forwarders ?? [],
             ForwardTimeout = TimeSpan.FromMilliseconds(300),
             TcpIdleTimeout = idle ?? TimeSpan.FromSeconds(10),
         };
         var counters = new DnsCounters();
         var forwarder = options.Forwarders.Count > 0 ? new DnsForwarder(options.Forwarders, options.ForwardTimeout) : null;
-        var server = new DnsServer(options, new DnsQueryProcessor(store, new DnsCache(100), forwarder, options, counters, NullLogger.Instance), NullLogger.Instance);
+        var server = new DnsServer(options, new DnsQueryProcessor(store, new DnsCache(100), forwarder, options, counters, logger ?? NullLogger.Instance), NullLogger.Instance);
         server.Start();
         _servers.Add(server);
         return (endpoint, counters, server);
@@ -171,6 +172,78 @@ public sealed class DnsServerTests : IAsyncLifetime
         var result = await DnsLookup.QueryAsync("ftp.lab.test", DnsRecordType.A, endpoint, false, TimeSpan.FromSeconds(2), CancellationToken.None);
         Assert.Single(result.Response.Answers);
         Assert.True(counters.Dropped + counters.Answers(DnsResponseCode.FormErr) > 0);
+    }
+
+    [Fact]
+    public void Udp_QueuedBurstFromTwoClients_EachQueryIsAnsweredToItsSender()
+    {
+        using var gate = new WorkerGate();
+        var (endpoint, counters, _) = Start("lab.test", DnsTestZones.LabZone, workers: 1, logger: gate);
+        using var even = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        using var odd = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        even.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        odd.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        string[] names = ["ftp.lab.test", "mail.lab.test", "ns1.lab.test"];
+        const int Queries = 40;
+        // The worker is held in its first query's log line while the rest queue up, so it then takes them in batches
+        // (recvmmsg); a runt after each query is dropped without disturbing its neighbours.
+        for (ushort id = 0; id < Queries; id++)
+        {
+            var sender = id % 2 == 0 ? even : odd;
+            sender.SendTo(DnsMessage.CreateQuery(id, names[id % 3], DnsRecordType.A).ToArray(), endpoint);
+            if (id == 0)
+            {
+                Assert.True(gate.Entered.Wait(TimeSpan.FromSeconds(5)));
+            }
+            sender.SendTo(new byte[] { 1, 2, 3 }, endpoint);
+        }
+        gate.Open.Set();
+        foreach (var (socket, parity) in new[] { (even, 0), (odd, 1) })
+        {
+            socket.ReceiveTimeout = 3000;
+            var ids = new HashSet<ushort>();
+            byte[] buffer = new byte[DnsMessage.MaxUdpSizeWithoutEdns];
+            for (int i = 0; i < Queries / 2; i++)
+            {
+                int length = socket.Receive(buffer);
+                Assert.True(DnsMessage.TryRead(buffer.AsSpan(0, length), out var response, out _));
+                Assert.Equal(parity, response.Id % 2);
+                string name = Assert.Single(response.Answers).Name;
+                Assert.Equal(names[response.Id % 3], name);
+                ids.Add(response.Id);
+            }
+            Assert.Equal(Queries / 2, ids.Count);
+        }
+        Assert.Equal(Queries, counters.Dropped);
+    }
+
+    /// <summary>A debug logger that holds the UDP worker in its first log line until the test opens the gate.</summary>
+    private sealed class WorkerGate : ILogger, IDisposable
+    {
+        private int _held;
+
+        public ManualResetEventSlim Entered { get; } = new();
+        public ManualResetEventSlim Open { get; } = new();
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (Thread.CurrentThread.Name?.StartsWith("dns-udp", StringComparison.Ordinal) == true && Interlocked.Exchange(ref _held, 1) == 0)
+            {
+                Entered.Set();
+                Open.Wait(TimeSpan.FromSeconds(10));
+            }
+        }
+
+        public void Dispose()
+        {
+            Entered.Dispose();
+            Open.Dispose();
+        }
     }
 
     [Fact]
