@@ -42,6 +42,7 @@ public sealed class SnifferSession
         _decoder = new FrameDecoder(new DecoderOptions
         {
             Detailed = options.Layers || options.Hex,
+            Summary = !options.Quiet,
             AbsoluteTcpSequence = options.AbsoluteSequence,
         });
         _analyzer = new CaptureAnalyzer(options.TrustedDhcp);
@@ -221,7 +222,7 @@ public sealed class SnifferSession
         {
             return SnifferExitCode.Success;
         }
-        var report = _analyzer.BuildReport(source, _options.Filter, drops, interfaceDrops);
+        var report = _analyzer.BuildReport(source, _options.Filter, drops, interfaceDrops, ReportRenderer.RowsNeeded(format));
         string rendered = ReportRenderer.Render(report, format);
         string? reportPath = _options.ReportFile;
         if (reportPath is null && _options.MailTo.Count > 0)

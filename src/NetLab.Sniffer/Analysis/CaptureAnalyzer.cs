@@ -62,8 +62,10 @@ public sealed class CaptureAnalyzer
         }
     }
 
-    public CaptureReport BuildReport(string source, string? filter, long? kernelDrops, long? interfaceDrops)
+    /// <param name="maxRows">Rows to keep per table (conversations, DHCP, DNS, FTP); null keeps all (the JSON report).</param>
+    public CaptureReport BuildReport(string source, string? filter, long? kernelDrops, long? interfaceDrops, int? maxRows = null)
     {
+        int rows = maxRows ?? int.MaxValue;
         double duration = FirstFrame is { } first && LastFrame is { } last ? (last - first).TotalSeconds : 0;
         int perBucket = Math.Max(1, (int)Math.Ceiling(_perSecond.Count / (double)MaxChartPoints));
         var traffic = _perSecond.Chunk(perBucket)
@@ -85,10 +87,14 @@ public sealed class CaptureAnalyzer
             TopTalkers = _ipTalkers.Select(kv => kv.Value.Row(kv.Key.ToString()))
                 .Concat(_macTalkers.Select(kv => kv.Value.Row(kv.Key.ToString())))
                 .OrderByDescending(t => t.BytesSent + t.BytesReceived).Take(MaxTalkers).ToList(),
-            Conversations = _conversations.Rows(),
-            DhcpTransactions = _dhcp.Rows(),
-            DnsQueries = _dns.Rows(),
-            FtpSessions = _ftp.Rows(),
+            Conversations = _conversations.Rows(rows),
+            DhcpTransactions = _dhcp.Rows(rows),
+            DnsQueries = _dns.Rows(rows),
+            FtpSessions = _ftp.Rows(rows),
+            ConversationTotal = _conversations.Count,
+            DhcpTransactionTotal = _dhcp.Count,
+            DnsQueryTotal = _dns.Count,
+            FtpSessionTotal = _ftp.Count,
             Alerts = Alerts.Rows.ToList(),
             Traffic = traffic,
             TrafficBucketSeconds = perBucket,

@@ -38,8 +38,12 @@ public sealed class ConversationTracker
         }
     }
 
-    public IReadOnlyList<ConversationRow> Rows() => _flows
+    public int Count => _flows.Count;
+
+    /// <summary>The flows with the most bytes first, at most <paramref name="max"/> of them (OrderBy then Take sorts only those).</summary>
+    public IReadOnlyList<ConversationRow> Rows(int max = int.MaxValue) => _flows
         .OrderByDescending(kv => kv.Value.Bytes)
+        .Take(max)
         .Select(kv =>
         {
             var (key, flow) = (kv.Key, kv.Value);

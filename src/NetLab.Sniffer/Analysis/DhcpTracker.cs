@@ -53,7 +53,9 @@ public sealed class DhcpTracker(AlertLog alerts, IReadOnlyCollection<IPv4Address
         }
     }
 
-    public IReadOnlyList<DhcpTransactionRow> Rows() => _ordered.Select(tx => new DhcpTransactionRow(
+    public int Count => _ordered.Count;
+
+    public IReadOnlyList<DhcpTransactionRow> Rows(int max = int.MaxValue) => _ordered.Take(max).Select(tx => new DhcpTransactionRow(
         $"0x{tx.Xid:x8}", tx.Mac.ToString(), tx.Address?.ToString(), tx.Server?.ToString(), tx.HostName, tx.Messages,
         tx.DiscoverTime is { } d && tx.AckTime is { } a ? (a - d).TotalMilliseconds : null,
         tx.AckTime is not null ? "bound" : tx.Nak ? "refused (NAK)" : "incomplete")).ToList();

@@ -65,7 +65,9 @@ public sealed class DnsTracker(AlertLog alerts)
         }
     }
 
-    public IReadOnlyList<DnsQueryRow> Rows() => _ordered.Select(q => new DnsQueryRow(
+    public int Count => _ordered.Count;
+
+    public IReadOnlyList<DnsQueryRow> Rows(int max = int.MaxValue) => _ordered.Take(max).Select(q => new DnsQueryRow(
         q.Time, q.Client.ToString(), q.Server.ToString(), q.Id, q.Question, q.Answers ?? [], q.ResponseCode,
         q.ResponseTime is { } t ? (t - q.Time).TotalMilliseconds : null)).ToList();
 

@@ -33,7 +33,9 @@ public sealed class FtpTracker(AlertLog alerts)
         }
     }
 
-    public IReadOnlyList<FtpSessionRow> Rows() => _ordered.Select(s => new FtpSessionRow(
+    public int Count => _ordered.Count;
+
+    public IReadOnlyList<FtpSessionRow> Rows(int max = int.MaxValue) => _ordered.Take(max).Select(s => new FtpSessionRow(
         s.Client, s.Server, s.User, s.PasswordInClear, s.Commands, s.LoggedIn, s.Files.ToList())).ToList();
 
     private Session Get((NetAddress Client, ushort ClientPort, NetAddress Server, ushort ServerPort) key)

@@ -6,6 +6,9 @@ public sealed class DecoderOptions
     /// <summary>Fill every header field into the layers (for --layers and --hex); off, only the one-line summary and facts.</summary>
     public bool Detailed { get; init; }
 
+    /// <summary>Build the one-line summary of each frame; off when nothing prints it (--quiet), which saves most of the work.</summary>
+    public bool Summary { get; init; } = true;
+
     /// <summary>Print absolute TCP sequence numbers (tcpdump -S); by default they are relative to the first seen.</summary>
     public bool AbsoluteTcpSequence { get; init; }
 

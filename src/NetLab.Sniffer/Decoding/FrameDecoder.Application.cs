@@ -18,7 +18,7 @@ public sealed partial class FrameDecoder
             if (DhcpMessageView.TryCreate(payload, out var view))
             {
                 _summary.Append(view.Operation == DhcpOperation.BootReply ? "Reply" : $"Request from {view.ClientMac}")
-                    .Append(CultureInfo.InvariantCulture, $", length {payload.Length}, xid 0x{view.TransactionId:x}");
+                    .Append($", length {payload.Length}, xid 0x{view.TransactionId:x}");
             }
             Broken(frame, layer, DhcpMessageView.FixedLength, error ?? "unreadable");
             return;
@@ -29,15 +29,23 @@ public sealed partial class FrameDecoder
         frame.Dhcp = new DhcpFacts(type, reply, dhcp.TransactionId, mac, dhcp.ClientAddress, dhcp.YourAddress,
             dhcp.ServerIdentifier, dhcp.RequestedIPAddress, dhcp.HostName);
 
-        _summary.Append(reply ? "Reply" : $"Request from {mac}").Append(CultureInfo.InvariantCulture, $", length {payload.Length}");
-        _summary.Append(CultureInfo.InvariantCulture, $", xid 0x{dhcp.TransactionId:x}");
+        if (reply)
+        {
+            _summary.Append("Reply");
+        }
+        else
+        {
+            _summary.Append($"Request from {mac}");
+        }
+        _summary.Append($", length {payload.Length}");
+        _summary.Append($", xid 0x{dhcp.TransactionId:x}");
         if (dhcp.MessageType is not null)
         {
             _summary.Append(", DHCP ").Append(type);
         }
         if (reply)
         {
-            _summary.Append(CultureInfo.InvariantCulture, $", to {mac}");
+            _summary.Append($", to {mac}");
         }
         AppendAddress("ciaddr", dhcp.ClientAddress);
         AppendAddress("yiaddr", dhcp.YourAddress);
@@ -45,11 +53,11 @@ public sealed partial class FrameDecoder
         AppendAddress("giaddr", dhcp.GatewayAddress);
         if (dhcp.RequestedIPAddress is { } requested)
         {
-            _summary.Append(CultureInfo.InvariantCulture, $", requested {requested}");
+            _summary.Append($", requested {requested}");
         }
         if (dhcp.ServerIdentifier is { } server)
         {
-            _summary.Append(CultureInfo.InvariantCulture, $", server-id {server}");
+            _summary.Append($", server-id {server}");
         }
 
         if (!Detailed)
@@ -81,7 +89,7 @@ public sealed partial class FrameDecoder
         {
             if (!address.IsAny)
             {
-                _summary.Append(CultureInfo.InvariantCulture, $", {name} {address}");
+                _summary.Append($", {name} {address}");
             }
         }
     }
@@ -126,26 +134,26 @@ public sealed partial class FrameDecoder
             AppendCount(dns.Additionals.Count, "au");
             if (dns.Questions.Count != 1)
             {
-                _summary.Append(CultureInfo.InvariantCulture, $" [{dns.Questions.Count}q]");
+                _summary.Append($" [{dns.Questions.Count}q]");
             }
             foreach (var q in dns.Questions)
             {
-                _summary.Append(CultureInfo.InvariantCulture, $" {DnsMessage.TypeName(q.Type)}? {DnsName.ToFqdn(q.Name)}");
+                _summary.Append($" {DnsMessage.TypeName(q.Type)}? {DnsName.ToFqdn(q.Name)}");
             }
         }
         else
         {
             if (dns.Questions.Count != 1)
             {
-                _summary.Append(CultureInfo.InvariantCulture, $" [{dns.Questions.Count}q]");
+                _summary.Append($" [{dns.Questions.Count}q]");
             }
-            _summary.Append(CultureInfo.InvariantCulture, $" {dns.Answers.Count}/{dns.Authorities.Count}/{dns.Additionals.Count}");
+            _summary.Append($" {dns.Answers.Count}/{dns.Authorities.Count}/{dns.Additionals.Count}");
             for (int i = 0; i < dns.Answers.Count; i++)
             {
-                _summary.Append(i == 0 ? " " : ", ").Append(AnswerText(dns.Answers[i]));
+                _summary.Append(i == 0 ? " " : ", ").Append(_summary.Enabled ? AnswerText(dns.Answers[i]) : null);
             }
         }
-        _summary.Append(CultureInfo.InvariantCulture, $" ({length})");
+        _summary.Append($" ({length})");
 
         if (Detailed)
         {
@@ -187,7 +195,7 @@ public sealed partial class FrameDecoder
         }
         if (header.IsResponse)
         {
-            _summary.Append(CultureInfo.InvariantCulture, $" {header.AnswerCount}/{header.AuthorityCount}/{header.AdditionalCount}");
+            _summary.Append($" {header.AnswerCount}/{header.AuthorityCount}/{header.AdditionalCount}");
         }
         bool complete = true;
         for (int i = 0; i < header.QuestionCount && complete; i++)
@@ -198,7 +206,7 @@ public sealed partial class FrameDecoder
                 offset += used;
                 if (!header.IsResponse)
                 {
-                    _summary.Append(CultureInfo.InvariantCulture, $" {DnsMessage.TypeName(question.Type)}? {DnsName.ToFqdn(question.Name)}");
+                    _summary.Append($" {DnsMessage.TypeName(question.Type)}? {DnsName.ToFqdn(question.Name)}");
                 }
                 if (Detailed)
                 {
@@ -212,7 +220,7 @@ public sealed partial class FrameDecoder
             if (complete && record is not null)
             {
                 offset += used;
-                _summary.Append(i == 0 ? " " : ", ").Append(AnswerText(record));
+                _summary.Append(i == 0 ? " " : ", ").Append(_summary.Enabled ? AnswerText(record) : null);
                 if (Detailed)
                 {
                     layer.Add("Answer", $"{DnsName.ToFqdn(record.Name)} {record.Ttl} {record.Class} {DnsMessage.TypeName(record.Type)} {record.Data}", 1);
@@ -220,7 +228,7 @@ public sealed partial class FrameDecoder
             }
         }
         Broken(frame, layer, length + 1, "a name, pointer or record length cannot be read");
-        _summary.Append(CultureInfo.InvariantCulture, $" ({length})");
+        _summary.Append($" ({length})");
     }
 
     private static void AddRecords(Layer layer, string section, List<DnsResourceRecord> records)
@@ -236,7 +244,7 @@ public sealed partial class FrameDecoder
     /// <summary>tcpdump's header marks: id, opcode, rcode, then * AA, - no RA, | TC, $ AD (responses) or + RD, % CD (queries), as print-domain.c.</summary>
     private void AppendDnsHeader(ushort id, bool isResponse, DnsOpCode opCode, DnsResponseCode rcode, bool aa, bool rd, bool ra, bool tc, bool ad, bool cd)
     {
-        _summary.Append(id.ToString(CultureInfo.InvariantCulture));
+        _summary.Append($"{id}");
         if (opCode != DnsOpCode.Query)
         {
             _summary.Append(' ').Append(Enum.IsDefined(opCode) ? opCode.ToString() : $"op{(byte)opCode}");
@@ -259,7 +267,7 @@ public sealed partial class FrameDecoder
     {
         if (count > 0)
         {
-            _summary.Append(CultureInfo.InvariantCulture, $" [{count}{suffix}]");
+            _summary.Append($" [{count}{suffix}]");
         }
     }
 
@@ -279,7 +287,7 @@ public sealed partial class FrameDecoder
     {
         var layer = AddLayer(frame, "ftp", "File Transfer Protocol", offset, payload.Length);
         var lines = new List<FtpFacts>();
-        var text = new StringBuilder();
+        var text = _summary.Enabled ? new StringBuilder() : null;
         int start = 0;
         while (start < payload.Length)
         {
@@ -297,7 +305,7 @@ public sealed partial class FrameDecoder
                     (frame.SensitiveRanges ??= []).Add((secretStart, Math.Max(0, line.Length - 5)));
                 }
                 lines.Add(new FtpFacts(true, command.Verb, argument, 0, ""));
-                text.Append(text.Length == 0 ? "" : " | ").Append(command.Verb).Append(argument.Length > 0 ? " " + argument : "");
+                text?.Append(text.Length == 0 ? "" : " | ").Append(command.Verb).Append(argument.Length > 0 ? " " + argument : "");
                 if (Detailed)
                 {
                     layer.Add("Request command", command.Verb);
@@ -310,7 +318,7 @@ public sealed partial class FrameDecoder
             else if (!fromClient && FtpReplyLine.TryParse(line, out var reply))
             {
                 lines.Add(new FtpFacts(false, "", "", reply.Code, reply.Text));
-                text.Append(text.Length == 0 ? "" : " | ").Append(CultureInfo.InvariantCulture, $"{reply.Code:D3}{(reply.IsLast ? ' ' : '-')}{reply.Text}");
+                text?.Append(text.Length == 0 ? "" : " | ").Append(CultureInfo.InvariantCulture, $"{reply.Code:D3}{(reply.IsLast ? ' ' : '-')}{reply.Text}");
                 if (Detailed)
                 {
                     layer.Add("Response code", $"{reply.Code}");
@@ -323,6 +331,6 @@ public sealed partial class FrameDecoder
             }
         }
         frame.Ftp = lines;
-        _summary.Append(": FTP: ").Append(text.Length > 0 ? text.ToString() : "(continuation)");
+        _summary.Append(": FTP: ").Append(text is { Length: > 0 } ? text.ToString() : "(continuation)");
     }
 }

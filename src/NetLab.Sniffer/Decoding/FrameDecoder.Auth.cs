@@ -42,7 +42,7 @@ public sealed partial class FrameDecoder
             {
                 _summary.Append(" | ");
             }
-            _summary.Append(auth.Describe(showPasswords: false));
+            _summary.Append(_summary.Enabled ? auth.Describe(showPasswords: false) : null);
             bool carriesPassword = auth.Password is not null || auth.NewPassword is not null;
             frame.Auth = new AuthFacts(auth.OperationName, auth.Email, carriesPassword, auth.IsResponse);
             MaskSecret(frame, offset + at, payload.Slice(at, used), auth.Password);

@@ -94,7 +94,7 @@ public sealed partial class FrameDecoder
         }
         if (ip.FragmentOffset != 0)
         {
-            _summary.Append(CultureInfo.InvariantCulture,
+            _summary.Append(
                 $"{ip.Source} > {ip.Destination}: ip-proto-{(byte)ip.Protocol} (frag {ip.Identification}:{ip.PayloadLength}@{ip.FragmentOffsetBytes}{(ip.MoreFragments ? "+" : "")})");
             return;
         }
@@ -132,7 +132,7 @@ public sealed partial class FrameDecoder
         int end = offset + Math.Min(IPv6Header.Length + ip.PayloadLength, span.Length);
         if (!IPv6Header.TryFindUpperLayer(span, out var upper))
         {
-            _summary.Append(CultureInfo.InvariantCulture, $"{ip.Source} > {ip.Destination}:");
+            _summary.Append($"{ip.Source} > {ip.Destination}:");
             Broken(frame, layer, IPv6Header.Length + ip.PayloadLength, "extension header chain cut short or too long");
             return;
         }
@@ -145,7 +145,7 @@ public sealed partial class FrameDecoder
         frame.IsFragment = upper.IsFragment;
         if (!upper.HasUpperLayerHeader)
         {
-            _summary.Append(CultureInfo.InvariantCulture, $"{ip.Source} > {ip.Destination}: {ProtocolName(upper.Protocol)}");
+            _summary.Append($"{ip.Source} > {ip.Destination}: {ProtocolName(upper.Protocol)}");
             return;
         }
         DecodeTransport(frame, offset + upper.Offset, upper.Protocol, new IpContext(true, default, default, ip.Source, ip.Destination, end, false));
@@ -170,7 +170,7 @@ public sealed partial class FrameDecoder
             default:
                 if (!ip.Quoted)
                 {
-                    _summary.Append(CultureInfo.InvariantCulture, $"{ip.Source} > {ip.Destination}: {ProtocolName(protocol)}, length {Math.Max(0, ip.PayloadEnd - offset)}");
+                    _summary.Append($"{ip.Source} > {ip.Destination}: {ProtocolName(protocol)}, length {Math.Max(0, ip.PayloadEnd - offset)}");
                 }
                 break;
         }
@@ -178,7 +178,7 @@ public sealed partial class FrameDecoder
 
     /// <summary>"src.port > dst.port: " as tcpdump -n prints it.</summary>
     private void AppendEndpoints(IpContext ip, ushort sourcePort, ushort destinationPort) =>
-        _summary.Append(CultureInfo.InvariantCulture, $"{ip.Source}.{sourcePort} > {ip.Destination}.{destinationPort}: ");
+        _summary.Append($"{ip.Source}.{sourcePort} > {ip.Destination}.{destinationPort}: ");
 
     /// <summary>The checksum field with its verdict; a segment cut by the snap length cannot be checked.</summary>
     private static string ChecksumText(DecodedFrame frame, IpContext ip, IpProtocol protocol, ushort checksum, int offset, int declaredEnd)

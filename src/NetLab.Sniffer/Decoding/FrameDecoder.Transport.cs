@@ -17,7 +17,7 @@ public sealed partial class FrameDecoder
         {
             if (!ip.Quoted)
             {
-                _summary.Append(CultureInfo.InvariantCulture, $"{ip.Source} > {ip.Destination}: UDP");
+                _summary.Append($"{ip.Source} > {ip.Destination}: UDP");
                 Broken(frame, layer, UdpHeader.Length, span.Length < UdpHeader.Length ? "shorter than a UDP header" : "length field under 8");
             }
             else
@@ -72,7 +72,7 @@ public sealed partial class FrameDecoder
             DecodeDns(frame, offset + UdpHeader.Length, payload, overTcp: false, udp.PayloadLength);
             return;
         }
-        _summary.Append(CultureInfo.InvariantCulture, $"UDP, length {udp.PayloadLength}");
+        _summary.Append($"UDP, length {udp.PayloadLength}");
     }
 
     private static bool IsPort(UdpHeader udp, ushort port) => udp.SourcePort == port || udp.DestinationPort == port;
@@ -85,7 +85,7 @@ public sealed partial class FrameDecoder
         {
             if (!ip.Quoted)
             {
-                _summary.Append(CultureInfo.InvariantCulture, $"{ip.Source} > {ip.Destination}: TCP");
+                _summary.Append($"{ip.Source} > {ip.Destination}: TCP");
                 int needed = span.Length >= 13 ? Math.Max(TcpHeader.MinimumLength, (span[12] >> 4) * 4) : TcpHeader.MinimumLength;
                 Broken(frame, layer, needed, span.Length >= 13 && (span[12] >> 4) < 5 ? $"data offset {span[12] >> 4} under 5" : "header cut short");
             }
@@ -131,6 +131,19 @@ public sealed partial class FrameDecoder
             layer.MarkBroken(LayerStatus.Malformed, "malformed options");
         }
 
+        if (_summary.Enabled)
+        {
+            AppendTcpSummary(frame, ip, tcp, span[..headerLength], payloadLength);
+        }
+        if (payloadLength > 0)
+        {
+            DecodeTcpPayload(frame, tcp, offset + headerLength, payloadLength);
+        }
+    }
+
+    /// <summary>tcpdump's TCP part of the line: endpoints, flags, seq (relative unless -S), ack, win, options, length.</summary>
+    private void AppendTcpSummary(DecodedFrame frame, IpContext ip, TcpHeader tcp, ReadOnlySpan<byte> header, int payloadLength)
+    {
         AppendEndpoints(ip, tcp.SourcePort, tcp.DestinationPort);
         uint seq = tcp.Sequence, ack = tcp.Acknowledgment;
         if (!Options.AbsoluteTcpSequence && tcp.HasFlag(TcpFlags.Ack))
@@ -141,30 +154,26 @@ public sealed partial class FrameDecoder
         _summary.Append("Flags [").Append(FlagLetters(tcp.Flags)).Append(']');
         if (payloadLength > 0 || (tcp.Flags & (TcpFlags.Syn | TcpFlags.Fin | TcpFlags.Rst)) != 0)
         {
-            _summary.Append(CultureInfo.InvariantCulture, $", seq {seq}");
+            _summary.Append($", seq {seq}");
             if (payloadLength > 0)
             {
-                _summary.Append(CultureInfo.InvariantCulture, $":{seq + (uint)payloadLength}");
+                _summary.Append($":{seq + (uint)payloadLength}");
             }
         }
         if (tcp.HasFlag(TcpFlags.Ack))
         {
-            _summary.Append(CultureInfo.InvariantCulture, $", ack {ack}");
+            _summary.Append($", ack {ack}");
         }
-        _summary.Append(CultureInfo.InvariantCulture, $", win {tcp.Window}");
+        _summary.Append($", win {tcp.Window}");
         if (tcp.HasFlag(TcpFlags.Urg))
         {
-            _summary.Append(CultureInfo.InvariantCulture, $", urg {tcp.UrgentPointer}");
+            _summary.Append($", urg {tcp.UrgentPointer}");
         }
-        if (headerLength > TcpHeader.MinimumLength)
+        if (header.Length > TcpHeader.MinimumLength)
         {
-            _summary.Append(", options [").Append(OptionsText(span[TcpHeader.MinimumLength..headerLength])).Append(']');
+            _summary.Append(", options [").Append(OptionsText(header[TcpHeader.MinimumLength..])).Append(']');
         }
-        _summary.Append(CultureInfo.InvariantCulture, $", length {payloadLength}");
-        if (payloadLength > 0)
-        {
-            DecodeTcpPayload(frame, tcp, offset + headerLength, payloadLength);
-        }
+        _summary.Append($", length {payloadLength}");
     }
 
     private void DecodeTcpPayload(DecodedFrame frame, TcpHeader tcp, int offset, int length)
@@ -286,7 +295,7 @@ public sealed partial class FrameDecoder
         {
             if (!ip.Quoted)
             {
-                _summary.Append(CultureInfo.InvariantCulture, $"{ip.Source} > {ip.Destination}: ICMP");
+                _summary.Append($"{ip.Source} > {ip.Destination}: ICMP");
                 Broken(frame, layer, IcmpV4Message.HeaderLength, "shorter than an ICMP header");
             }
             else
@@ -316,10 +325,10 @@ public sealed partial class FrameDecoder
         {
             return;
         }
-        _summary.Append(CultureInfo.InvariantCulture, $"{ip.Source} > {ip.Destination}: ICMP ");
+        _summary.Append($"{ip.Source} > {ip.Destination}: ICMP ");
         if (icmp.IsEcho)
         {
-            _summary.Append(CultureInfo.InvariantCulture, $"{IcmpTypeText(icmp)}, id {icmp.Identifier}, seq {icmp.Sequence}");
+            _summary.Append($"{IcmpTypeText(icmp)}, id {icmp.Identifier}, seq {icmp.Sequence}");
         }
         else if (icmp.Type == IcmpV4Type.DestinationUnreachable)
         {
@@ -329,7 +338,7 @@ public sealed partial class FrameDecoder
         {
             _summary.Append(IcmpTypeText(icmp));
         }
-        _summary.Append(CultureInfo.InvariantCulture, $", length {span.Length}");
+        _summary.Append($", length {span.Length}");
         if (icmp.InnerPacketOffset is { } inner && span.Length > inner)
         {
             DecodeIPv4(frame, offset + inner, quoted: true);
@@ -377,7 +386,7 @@ public sealed partial class FrameDecoder
     {
         var span = frame.Data.AsSpan(offset, Math.Max(0, ip.PayloadEnd - offset));
         var layer = AddLayer(frame, "icmpv6", "Internet Control Message Protocol v6", offset, Math.Min(span.Length, 4));
-        _summary.Append(CultureInfo.InvariantCulture, $"{ip.Source} > {ip.Destination}: ICMP6, ");
+        _summary.Append($"{ip.Source} > {ip.Destination}: ICMP6, ");
         if (span.Length < 4)
         {
             Broken(frame, layer, 4, "shorter than an ICMPv6 header");
@@ -410,8 +419,8 @@ public sealed partial class FrameDecoder
         _summary.Append(name);
         if (type is 135 or 136 && span.Length >= 24)
         {
-            _summary.Append(CultureInfo.InvariantCulture, $", {(type == 135 ? "who has" : "tgt is")} {NetLab.Protocols.IP.IPv6Address.Read(span[8..])}");
+            _summary.Append($", {(type == 135 ? "who has" : "tgt is")} {NetLab.Protocols.IP.IPv6Address.Read(span[8..])}");
         }
-        _summary.Append(CultureInfo.InvariantCulture, $", length {span.Length}");
+        _summary.Append($", length {span.Length}");
     }
 }

@@ -13,7 +13,7 @@ namespace NetLab.Sniffer.Decoding;
 /// walk stops there; nothing in here throws on bad input.</summary>
 public sealed partial class FrameDecoder(DecoderOptions options)
 {
-    private readonly StringBuilder _summary = new(256);
+    private readonly SummaryBuilder _summary = new() { Enabled = options.Summary };
     private readonly TcpSequenceBases _tcpBases = new();
 
     public DecoderOptions Options { get; } = options;
@@ -39,7 +39,7 @@ public sealed partial class FrameDecoder(DecoderOptions options)
                 DecodeLinuxCooked(frame);
                 break;
             default:
-                _summary.Append(CultureInfo.InvariantCulture, $"unsupported link type {linkType}, length {originalLength}");
+                _summary.Append($"unsupported link type {linkType}, length {originalLength}");
                 break;
         }
         frame.Summary = _summary.ToString();
@@ -93,7 +93,7 @@ public sealed partial class FrameDecoder(DecoderOptions options)
                 vlan.Add("VLAN ID", $"{tci & 0x0FFF}");
                 vlan.Add("Type", EtherTypeName(eth.EtherType));
             }
-            _summary.Append(CultureInfo.InvariantCulture, $"vlan {tci & 0x0FFF}, p {tci >> 13}, ");
+            _summary.Append($"vlan {tci & 0x0FFF}, p {tci >> 13}, ");
         }
         else if (Detailed)
         {
@@ -117,7 +117,7 @@ public sealed partial class FrameDecoder(DecoderOptions options)
                 break;
             default:
                 _summary.Append((ushort)type < EthernetHeader.MinimumEtherType ? "802.3" : "ethertype " + EtherTypeName(type))
-                    .Append(CultureInfo.InvariantCulture, $", length {frame.OriginalLength}");
+                    .Append($", length {frame.OriginalLength}");
                 break;
         }
     }
@@ -148,7 +148,7 @@ public sealed partial class FrameDecoder(DecoderOptions options)
         }
         else
         {
-            _summary.Append(CultureInfo.InvariantCulture, $"loopback family {family}, length {frame.OriginalLength}");
+            _summary.Append($"loopback family {family}, length {frame.OriginalLength}");
         }
     }
 
@@ -200,18 +200,18 @@ public sealed partial class FrameDecoder(DecoderOptions options)
         switch (arp.Operation)
         {
             case ArpOperation.Request:
-                _summary.Append(CultureInfo.InvariantCulture, $"Request who-has {arp.TargetIp}");
+                _summary.Append($"Request who-has {arp.TargetIp}");
                 if (!arp.TargetMac.Equals(MacAddress.Zero))
                 {
-                    _summary.Append(CultureInfo.InvariantCulture, $" ({arp.TargetMac})");
+                    _summary.Append($" ({arp.TargetMac})");
                 }
-                _summary.Append(CultureInfo.InvariantCulture, $" tell {arp.SenderIp}, length {length}");
+                _summary.Append($" tell {arp.SenderIp}, length {length}");
                 break;
             case ArpOperation.Reply:
-                _summary.Append(CultureInfo.InvariantCulture, $"Reply {arp.SenderIp} is-at {arp.SenderMac}, length {length}");
+                _summary.Append($"Reply {arp.SenderIp} is-at {arp.SenderMac}, length {length}");
                 break;
             default:
-                _summary.Append(CultureInfo.InvariantCulture, $"{OperationName(arp.Operation)} {arp.SenderIp} ({arp.SenderMac}) to {arp.TargetIp}, length {length}");
+                _summary.Append($"{OperationName(arp.Operation)} {arp.SenderIp} ({arp.SenderMac}) to {arp.TargetIp}, length {length}");
                 break;
         }
     }

@@ -21,6 +21,12 @@ public sealed record CaptureReport
     public IReadOnlyList<DnsQueryRow> DnsQueries { get; init; } = [];
     public IReadOnlyList<FtpSessionRow> FtpSessions { get; init; } = [];
     public IReadOnlyList<AlertRow> Alerts { get; init; } = [];
+    /// <summary>Rows of each table in all; the lists above may hold only the first of them (the text and HTML
+    /// reports need no more, and formatting 100,000 rows nobody sees is most of a large report's cost).</summary>
+    public int ConversationTotal { get; init; }
+    public int DhcpTransactionTotal { get; init; }
+    public int DnsQueryTotal { get; init; }
+    public int FtpSessionTotal { get; init; }
     /// <summary>Frames and bytes per time bucket, for the traffic-over-time chart.</summary>
     public IReadOnlyList<TrafficBucket> Traffic { get; init; } = [];
     public double TrafficBucketSeconds { get; init; } = 1;

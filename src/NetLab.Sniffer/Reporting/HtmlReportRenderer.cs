@@ -12,7 +12,7 @@ public static class HtmlReportRenderer
         ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"];
 
     /// <summary>Rows per table; the JSON report has them all.</summary>
-    private const int MaxRows = 200;
+    private const int MaxRows = ReportRenderer.MaxTableRows;
 
     public static string Render(CaptureReport report)
     {
@@ -74,28 +74,40 @@ public static class HtmlReportRenderer
                 c.Protocol, c.EndpointA, c.EndpointB, $"{c.Frames}", $"{c.BytesAToB}", $"{c.BytesBToA}", $"{c.DurationSeconds:0.###}",
                 ReportRenderer.Ms(c.HandshakeRttMs), $"{c.Retransmissions}", c.State ?? "",
             }), headersAreHtml: true);
+        More(html, report.ConversationTotal, report.Conversations.Count);
         html.Append("<h2>DHCP transactions</h2>\n");
         Table(html, ["XID", "Client MAC", "Address", "Server", "Host", "Messages", "DISCOVER&rarr;ACK", "Outcome"], report.DhcpTransactions.Take(MaxRows).Select(t => new[]
         {
             t.TransactionId, t.ClientMac, t.Address ?? "-", t.Server ?? "-", t.HostName ?? "", string.Join(" ", t.Messages), ReportRenderer.Ms(t.DiscoverToAckMs), t.Outcome,
         }), headersAreHtml: true);
+        More(html, report.DhcpTransactionTotal, report.DhcpTransactions.Count);
         html.Append("<h2>DNS queries</h2>\n");
         Table(html, ["Time", "Client", "Server", "ID", "Question", "Answers", "Rcode", "Response time"], report.DnsQueries.Take(MaxRows).Select(q => new[]
         {
             q.Time.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture), q.Client, q.Server, $"{q.Id}", q.Question,
             q.Answers.Count == 0 ? "-" : string.Join("\n", q.Answers), q.ResponseCode ?? "(no response)", ReportRenderer.Ms(q.ResponseTimeMs),
         }));
+        More(html, report.DnsQueryTotal, report.DnsQueries.Count);
         html.Append("<h2>FTP sessions</h2>\n");
         Table(html, ["Client", "Server", "User", "Logged in", "Password in clear", "Commands", "Files"], report.FtpSessions.Take(MaxRows).Select(f => new[]
         {
             f.Client, f.Server, f.User ?? "-", f.LoggedIn ? "yes" : "no", f.PasswordSentInClear ? "yes" : "no", $"{f.Commands}",
             f.Files.Count == 0 ? "-" : string.Join("\n", f.Files.Select(x => $"{x.Direction} {x.File}{(x.Completed ? "" : " (failed)")}")),
         }));
+        More(html, report.FtpSessionTotal, report.FtpSessions.Count);
         html.Append("</body></html>\n");
         return html.ToString();
     }
 
     private static string E(string text) => WebUtility.HtmlEncode(text);
+
+    private static void More(StringBuilder html, int total, int listed)
+    {
+        if (ReportRenderer.More(Math.Max(total, listed), Math.Min(listed, MaxRows)) is { } note)
+        {
+            html.Append("<p>").Append(E(note)).Append("</p>\n");
+        }
+    }
 
     private static void Pair(StringBuilder html, string name, string value) =>
         html.Append("<tr><th>").Append(E(name)).Append("</th><td>").Append(E(value)).Append("</td></tr>");

@@ -17,6 +17,15 @@ public static class ReportRenderer
         _ => TextReportRenderer.Render(report),
     };
 
+    /// <summary>Rows per table the text (100) and HTML (200) reports show at most; the JSON report has every row.</summary>
+    public const int MaxTableRows = 200;
+
+    /// <summary>How many rows a report needs per table in this format: all for JSON, else what the tables show.</summary>
+    public static int? RowsNeeded(ReportFormat format) => format == ReportFormat.Json ? null : MaxTableRows;
+
+    /// <summary>The note under a table that shows only its first rows.</summary>
+    internal static string? More(int total, int shown) => total > shown ? $"{total - shown} more in the JSON report" : null;
+
     public static string FileExtension(ReportFormat format) => format switch
     {
         ReportFormat.Json => ".json",

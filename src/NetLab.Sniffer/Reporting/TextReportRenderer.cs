@@ -30,24 +30,24 @@ public static class TextReportRenderer
             {
                 c.Protocol, c.EndpointA, c.EndpointB, $"{c.Frames}", ReportRenderer.Bytes(c.BytesAToB), ReportRenderer.Bytes(c.BytesBToA),
                 $"{c.DurationSeconds:0.###} s", ReportRenderer.Ms(c.HandshakeRttMs), $"{c.Retransmissions}", c.State ?? "",
-            })), More(report.Conversations.Count));
+            })), More(report.ConversationTotal, report.Conversations.Count));
         Section(console, "DHCP transactions", Table(["XID", "Client MAC", "Address", "Server", "Host", "Messages", "DISCOVER->ACK", "Outcome"],
             report.DhcpTransactions.Take(MaxRows).Select(d => new[]
             {
                 d.TransactionId, d.ClientMac, d.Address ?? "-", d.Server ?? "-", d.HostName ?? "", string.Join(" ", d.Messages), ReportRenderer.Ms(d.DiscoverToAckMs), d.Outcome,
-            })), More(report.DhcpTransactions.Count));
+            })), More(report.DhcpTransactionTotal, report.DhcpTransactions.Count));
         Section(console, "DNS queries", Table(["Time", "Client", "Server", "ID", "Question", "Answers", "Rcode", "Response time"],
             report.DnsQueries.Take(MaxRows).Select(q => new[]
             {
                 q.Time.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture), q.Client, q.Server, $"{q.Id}", q.Question,
                 q.Answers.Count == 0 ? "-" : string.Join("\n", q.Answers), q.ResponseCode ?? "(no response)", ReportRenderer.Ms(q.ResponseTimeMs),
-            })), More(report.DnsQueries.Count));
+            })), More(report.DnsQueryTotal, report.DnsQueries.Count));
         Section(console, "FTP sessions", Table(["Client", "Server", "User", "Logged in", "Password in clear", "Commands", "Files"],
             report.FtpSessions.Take(MaxRows).Select(f => new[]
             {
                 f.Client, f.Server, f.User ?? "-", f.LoggedIn ? "yes" : "no", f.PasswordSentInClear ? "yes" : "no", $"{f.Commands}",
                 f.Files.Count == 0 ? "-" : string.Join("\n", f.Files.Select(x => $"{x.Direction} {x.File}{(x.Completed ? "" : " (failed)")}")),
-            })), More(report.FtpSessions.Count));
+            })), More(report.FtpSessionTotal, report.FtpSessions.Count));
         Section(console, "Alerts", Table(["Time", "Frame", "Kind", "Severity", "Count", "Message"],
             report.Alerts.Select(a => new[]
             {
@@ -59,7 +59,7 @@ public static class TextReportRenderer
     /// <summary>Rows shown per table; the JSON report has them all.</summary>
     private const int MaxRows = 100;
 
-    private static string? More(int count) => count > MaxRows ? $"{count - MaxRows} more in the JSON report" : null;
+    private static string? More(int total, int listed) => ReportRenderer.More(Math.Max(total, listed), Math.Min(listed, MaxRows));
 
     private static Grid Summary(CaptureReport report)
     {
