@@ -152,4 +152,169 @@ public class PcapFileReaderTests
             File.Delete(path);
         }
     }
+
+    [Theory]
+    [MemberData(nameof(TcpdumpCaptures))]
+    public void RecordReader_TcpdumpCapture_SameFramesAsLibpcap(string fileName)
+    {
+        string path = Path.Combine(Repo.TcpdumpCaptures, fileName);
+
+        AssertSameFrames(path);
+    }
+
+    [Theory]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public void RecordReader_BigEndianOrNanosecondFile_SameFramesAsLibpcap(bool bigEndian, bool nanoseconds)
+    {
+        string original = Path.Combine(Repo.TcpdumpCaptures, "dns_udp.pcap");
+        string path = TempCapture(Rewrite(File.ReadAllBytes(original), bigEndian, nanoseconds));
+        try
+        {
+            var expected = PcapFileReader.ReadAll(original).ToList();
+            var rewritten = ReadUntilError(path, recordReader: true);
+            Assert.Null(rewritten.Error);
+            Assert.Equal(expected.Select(f => (f.Timestamp, f.OriginalLength)), rewritten.Frames.Select(f => (f.Timestamp, f.OriginalLength)));
+            AssertSameFrames(path);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void RecordReader_CaptureLengthOverTheMaximum_ThrowsIoAsLibpcap()
+    {
+        byte[] bytes = File.ReadAllBytes(Path.Combine(Repo.TcpdumpCaptures, "dns_udp.pcap"));
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(24 + 8), 300_000);
+        string path = TempCapture(bytes);
+        try
+        {
+            foreach (bool recordReader in new[] { true, false })
+            {
+                using var reader = PcapFileReader.Open(path, recordReader);
+                var error = Assert.Throws<PcapException>(() => reader.TryReadNext(out _));
+                Assert.Equal(PcapErrorKind.Io, error.Kind);
+                Assert.Contains("invalid packet capture length 300000", error.Message, StringComparison.Ordinal);
+            }
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void TryReadNext_CutInsideARecordHeader_ThrowsIo()
+    {
+        byte[] bytes = File.ReadAllBytes(Path.Combine(Repo.TcpdumpCaptures, "dns_udp.pcap"));
+        string path = TempCapture(bytes[..(24 + 7)]);
+        try
+        {
+            using var reader = PcapFileReader.Open(path);
+            var error = Assert.Throws<PcapException>(() => reader.TryReadNext(out _));
+            Assert.Contains("truncated dump file; tried to read 16 header bytes, only got 7", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void SetFilter_AfterTheFirstRead_Throws()
+    {
+        using var reader = PcapFileReader.Open(Path.Combine(Repo.TcpdumpCaptures, "dns_udp.pcap"));
+        Assert.True(reader.TryReadNext(out _));
+
+        Assert.Throws<InvalidOperationException>(() => reader.SetFilter("udp"));
+    }
+
+    /// <summary>Reads a file through the record reader and through libpcap; every frame must match in time, length and bytes,
+    /// and a damaged file must fail at the same frame in both.</summary>
+    private static void AssertSameFrames(string path)
+    {
+        var fast = ReadUntilError(path, recordReader: true);
+        var libpcap = ReadUntilError(path, recordReader: false);
+
+        Assert.Equal(libpcap.Frames.Count, fast.Frames.Count);
+        Assert.Equal(libpcap.Error is null, fast.Error is null);
+        for (int i = 0; i < fast.Frames.Count; i++)
+        {
+            Assert.Equal(libpcap.Frames[i].Timestamp, fast.Frames[i].Timestamp);
+            Assert.Equal(libpcap.Frames[i].OriginalLength, fast.Frames[i].OriginalLength);
+            Assert.Equal(libpcap.Frames[i].Data, fast.Frames[i].Data);
+        }
+    }
+
+    private static (List<(DateTimeOffset Timestamp, int OriginalLength, byte[] Data)> Frames, PcapException? Error) ReadUntilError(string path, bool recordReader)
+    {
+        var frames = new List<(DateTimeOffset, int, byte[])>();
+        using var reader = PcapFileReader.Open(path, recordReader);
+        try
+        {
+            while (reader.TryReadNext(out var frame))
+            {
+                frames.Add((frame.Timestamp, frame.OriginalLength, frame.Data.ToArray()));
+            }
+            return (frames, null);
+        }
+        catch (PcapException e)
+        {
+            return (frames, e);
+        }
+    }
+
+    /// <summary>A little-endian microsecond pcap file rewritten big-endian and/or with nanosecond fractions.</summary>
+    private static byte[] Rewrite(byte[] file, bool bigEndian, bool nanoseconds)
+    {
+        var output = (byte[])file.Clone();
+        void Field(int at, int size, Func<uint, uint> change)
+        {
+            uint value = size == 4 ? System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(file.AsSpan(at)) : System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(file.AsSpan(at));
+            value = change(value);
+            if (size == 4 && bigEndian)
+            {
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(output.AsSpan(at), value);
+            }
+            else if (size == 4)
+            {
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(output.AsSpan(at), value);
+            }
+            else if (bigEndian)
+            {
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(output.AsSpan(at), (ushort)value);
+            }
+            else
+            {
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(output.AsSpan(at), (ushort)value);
+            }
+        }
+        Field(0, 4, magic => nanoseconds ? 0xA1B23C4D : magic);
+        Field(4, 2, v => v);
+        Field(6, 2, v => v);
+        Field(8, 4, v => v);
+        Field(12, 4, v => v);
+        Field(16, 4, v => v);
+        Field(20, 4, v => v);
+        for (int at = 24; at + 16 <= file.Length;)
+        {
+            uint captured = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(file.AsSpan(at + 8));
+            Field(at, 4, v => v);
+            Field(at + 4, 4, fraction => nanoseconds ? fraction * 1000 : fraction);
+            Field(at + 8, 4, v => v);
+            Field(at + 12, 4, v => v);
+            at += 16 + (int)captured;
+        }
+        return output;
+    }
+
+    private static string TempCapture(byte[] bytes)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"netlab-rewritten-{Guid.NewGuid():N}.pcap");
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
 }
