@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using NetLab.Pcap;
 using NetLab.Sniffer.Analysis;
@@ -96,6 +97,9 @@ public sealed class SnifferSession
         _ => "",
     };
 
+    /// <summary>Reads a file on two threads, as a pipeline: one reads and decodes, this one analyses and prints in
+    /// frame order. Batches of decoded frames go back to the reader once analysed, and their frame objects are
+    /// decoded into again, so the loop allocates almost nothing per frame.</summary>
     private void ReadFile(string path, CancellationToken ct)
     {
         using var reader = PcapFileReader.Open(path);
@@ -104,10 +108,77 @@ public sealed class SnifferSession
             reader.SetFilter(filter);
         }
         using var writer = _options.WriteFile is { } w ? PcapFileWriter.Create(w, reader.LinkType, _options.Snaplen) : null;
-        while (!ct.IsCancellationRequested && (_options.Count is not { } max || _frames < max) && reader.TryReadNext(out var frame))
+        // Bounded, so a slow printer holds the reader back instead of queueing the whole file in memory.
+        using var decoded = new BlockingCollection<FrameBatch>(boundedCapacity: 4);
+        var analysed = new ConcurrentQueue<FrameBatch>();
+        using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var reading = Task.Factory.StartNew(() =>
         {
-            writer?.Write(frame.Timestamp, frame.Data, frame.OriginalLength);
-            Handle(frame.Timestamp, frame.OriginalLength, frame.Data.ToArray(), reader.LinkType);
+            try
+            {
+                long number = 0;
+                var batch = new FrameBatch();
+                while (!stopReading.IsCancellationRequested && (_options.Count is not { } max || number < max) && reader.TryReadNext(out var frame))
+                {
+                    writer?.Write(frame.Timestamp, frame.Data, frame.OriginalLength);
+                    _decoder.Decode(batch.Next(), ++number, frame.Timestamp, frame.OriginalLength, frame.Data, reader.LinkType);
+                    if (batch.IsFull)
+                    {
+                        decoded.Add(batch, stopReading.Token);
+                        batch = analysed.TryDequeue(out var used) ? used.Clear() : new FrameBatch();
+                    }
+                }
+                decoded.Add(batch, stopReading.Token);
+            }
+            catch (OperationCanceledException) when (stopReading.IsCancellationRequested)
+            {
+                // stopped by Ctrl-C or by a failure on the analysing side
+            }
+            finally
+            {
+                decoded.CompleteAdding();
+            }
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        try
+        {
+            foreach (var batch in decoded.GetConsumingEnumerable(CancellationToken.None))
+            {
+                foreach (var frame in batch.Frames)
+                {
+                    Observe(frame);
+                }
+                analysed.Enqueue(batch);
+            }
+        }
+        finally
+        {
+            // An exception here (a failed write to stdout) must not leave the reader blocked on a full queue.
+            stopReading.Cancel();
+            while (decoded.TryTake(out _))
+            {
+            }
+        }
+        reading.GetAwaiter().GetResult(); // a damaged file's PcapException surfaces here, after the frames before it
+    }
+
+    /// <summary>Decoded frames handed from the reading thread to the analysing one in a block.</summary>
+    private sealed class FrameBatch
+    {
+        private const int Capacity = 256;
+        private readonly DecodedFrame[] _frames = new DecodedFrame[Capacity];
+        private int _count;
+
+        public bool IsFull => _count == Capacity;
+
+        public ReadOnlySpan<DecodedFrame> Frames => _frames.AsSpan(0, _count);
+
+        /// <summary>The next frame object to decode into (one from an earlier batch when this batch was used before).</summary>
+        public DecodedFrame Next() => _frames[_count++] ??= new DecodedFrame();
+
+        public FrameBatch Clear()
+        {
+            _count = 0;
+            return this;
         }
     }
 
@@ -208,10 +279,12 @@ public sealed class SnifferSession
         return (stats.Dropped, stats.InterfaceDropped);
     }
 
-    private void Handle(DateTimeOffset timestamp, int originalLength, byte[] data, LinkType linkType)
+    private void Handle(DateTimeOffset timestamp, int originalLength, byte[] data, LinkType linkType) =>
+        Observe(_decoder.Decode(_frames + 1, timestamp, originalLength, data, linkType));
+
+    private void Observe(DecodedFrame decoded)
     {
         _frames++;
-        var decoded = _decoder.Decode(_frames, timestamp, originalLength, data, linkType);
         _analyzer.Observe(decoded);
         _frameWriter?.Write(decoded);
     }

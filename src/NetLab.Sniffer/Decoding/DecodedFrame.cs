@@ -3,21 +3,21 @@ using NetLab.Protocols.Addressing;
 namespace NetLab.Sniffer.Decoding;
 
 /// <summary>A captured frame after decoding: its layers (outermost first) and the facts the statistics and
-/// alert detectors use. A malformed layer stops the walk; the layers before it stay.</summary>
+/// alert detectors use. A malformed layer stops the walk; the layers before it stay. A reading loop may decode
+/// the next frame into the same object (<see cref="FrameDecoder.Decode(DecodedFrame, long, DateTimeOffset, int, ReadOnlySpan{byte}, NetLab.Pcap.LinkType)"/>):
+/// its byte buffer and layer objects are then reused, so nothing may keep a frame past its turn.</summary>
 public sealed class DecodedFrame
 {
-    public DecodedFrame(long number, DateTimeOffset timestamp, int originalLength, byte[] data)
-    {
-        Number = number;
-        Timestamp = timestamp;
-        OriginalLength = originalLength;
-        Data = data;
-    }
+    private byte[] _data = [];
+    private int _length;
+    /// <summary>Every layer object this frame has used; the first Layers.Count of them are the current layers.</summary>
+    private readonly List<Layer> _layerObjects = [];
 
-    public long Number { get; }
-    public DateTimeOffset Timestamp { get; }
-    public int OriginalLength { get; }
-    public byte[] Data { get; }
+    public long Number { get; private set; }
+    public DateTimeOffset Timestamp { get; private set; }
+    public int OriginalLength { get; private set; }
+    /// <summary>The captured bytes (at most the snap length).</summary>
+    public ReadOnlySpan<byte> Data => new(_data, 0, _length);
     public List<Layer> Layers { get; } = [];
 
     public MacAddress? SourceMac { get; set; }
@@ -54,6 +54,55 @@ public sealed class DecodedFrame
 
     /// <summary>"eth:ip:udp:dns" — the stack as tshark's frame.protocols names it.</summary>
     public string ProtocolPath => string.Join(':', Layers.Select(l => l.Name));
+
+    /// <summary>Starts over as a new frame: copies the bytes and clears every layer and fact of the previous one.</summary>
+    internal void Reset(long number, DateTimeOffset timestamp, int originalLength, ReadOnlySpan<byte> data)
+    {
+        Number = number;
+        Timestamp = timestamp;
+        OriginalLength = originalLength;
+        if (_data.Length < data.Length)
+        {
+            _data = new byte[Math.Max(data.Length, 2048)];
+        }
+        data.CopyTo(_data);
+        _length = data.Length;
+        Layers.Clear();
+        SourceMac = DestinationMac = null;
+        VlanId = null;
+        Arp = null;
+        SourceIp = DestinationIp = null;
+        IpProtocol = -1;
+        Ttl = 0;
+        IsFragment = false;
+        SourcePort = DestinationPort = 0;
+        Tcp = null;
+        TransportPayloadLength = 0;
+        Dhcp = null;
+        Dns = null;
+        Ftp = null;
+        Auth = null;
+        SensitiveRanges = null;
+        Summary = "";
+    }
+
+    /// <summary>Appends a layer, reusing a layer object of an earlier frame when there is one.</summary>
+    internal Layer AddLayer(string name, string title, int offset, int length)
+    {
+        Layer layer;
+        if (Layers.Count < _layerObjects.Count)
+        {
+            layer = _layerObjects[Layers.Count];
+            layer.Reset(name, title, offset, length);
+        }
+        else
+        {
+            layer = new Layer(name, title, offset, length);
+            _layerObjects.Add(layer);
+        }
+        Layers.Add(layer);
+        return layer;
+    }
 
     public bool IsMalformed
     {

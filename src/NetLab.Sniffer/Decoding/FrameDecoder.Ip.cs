@@ -33,7 +33,7 @@ public sealed partial class FrameDecoder
 
     private void DecodeIPv4(DecodedFrame frame, int offset, bool quoted)
     {
-        var span = frame.Data.AsSpan(offset);
+        var span = frame.Data[offset..];
         var layer = AddLayer(frame, "ip", quoted ? "Internet Protocol version 4 (quoted in ICMP)" : "Internet Protocol version 4",
             offset, Math.Min(span.Length, IPv4Header.MinimumLength));
         if (!IPv4Header.TryRead(span, out var ip, out int headerLength))
@@ -103,7 +103,7 @@ public sealed partial class FrameDecoder
 
     private void DecodeIPv6(DecodedFrame frame, int offset)
     {
-        var span = frame.Data.AsSpan(offset);
+        var span = frame.Data[offset..];
         var layer = AddLayer(frame, "ipv6", "Internet Protocol version 6", offset, Math.Min(span.Length, IPv6Header.Length));
         if (!IPv6Header.TryRead(span, out var ip, out _))
         {
@@ -191,7 +191,7 @@ public sealed partial class FrameDecoder
         {
             return "0x0000 [none]";
         }
-        bool valid = ip.VerifyChecksum(protocol, frame.Data.AsSpan(offset, declaredEnd - offset));
+        bool valid = ip.VerifyChecksum(protocol, frame.Data.Slice(offset, declaredEnd - offset));
         // Frames a host sends are captured before the NIC fills in offloaded checksums, so a wrong value is shown, not treated as malformed.
         return $"0x{checksum:x4} [{(valid ? "correct" : "INCORRECT (or offloaded to the NIC)")}]";
     }

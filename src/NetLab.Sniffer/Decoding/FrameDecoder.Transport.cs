@@ -11,7 +11,7 @@ public sealed partial class FrameDecoder
 
     private void DecodeUdp(DecodedFrame frame, int offset, IpContext ip)
     {
-        var span = frame.Data.AsSpan(offset, Math.Max(0, ip.PayloadEnd - offset));
+        var span = frame.Data.Slice(offset, Math.Max(0, ip.PayloadEnd - offset));
         var layer = AddLayer(frame, "udp", "User Datagram Protocol", offset, Math.Min(span.Length, UdpHeader.Length));
         if (!UdpHeader.TryRead(span, out var udp, out _))
         {
@@ -48,7 +48,7 @@ public sealed partial class FrameDecoder
         {
             layer.MarkBroken(LayerStatus.Malformed, $"length {udp.TotalLength} runs past the IP payload");
         }
-        var payload = frame.Data.AsSpan(offset + UdpHeader.Length, payloadLength);
+        var payload = frame.Data.Slice(offset + UdpHeader.Length, payloadLength);
         if (IsPort(udp, DhcpServerPort) || IsPort(udp, DhcpClientPort))
         {
             if (payloadLength > 0)
@@ -79,7 +79,7 @@ public sealed partial class FrameDecoder
 
     private void DecodeTcp(DecodedFrame frame, int offset, IpContext ip)
     {
-        var span = frame.Data.AsSpan(offset, Math.Max(0, ip.PayloadEnd - offset));
+        var span = frame.Data.Slice(offset, Math.Max(0, ip.PayloadEnd - offset));
         var layer = AddLayer(frame, "tcp", "Transmission Control Protocol", offset, Math.Min(span.Length, TcpHeader.MinimumLength));
         if (!TcpHeader.TryRead(span, out var tcp, out int headerLength))
         {
@@ -178,7 +178,7 @@ public sealed partial class FrameDecoder
 
     private void DecodeTcpPayload(DecodedFrame frame, TcpHeader tcp, int offset, int length)
     {
-        var payload = frame.Data.AsSpan(offset, length);
+        var payload = frame.Data.Slice(offset, length);
         bool Is(IReadOnlySet<ushort> ports) => ports.Contains(tcp.SourcePort) || ports.Contains(tcp.DestinationPort);
         if (Is(Options.DnsPorts))
         {
@@ -288,7 +288,7 @@ public sealed partial class FrameDecoder
 
     private void DecodeIcmp(DecodedFrame frame, int offset, IpContext ip)
     {
-        var span = frame.Data.AsSpan(offset, Math.Max(0, ip.PayloadEnd - offset));
+        var span = frame.Data.Slice(offset, Math.Max(0, ip.PayloadEnd - offset));
         var layer = AddLayer(frame, "icmp", ip.Quoted ? "Internet Control Message Protocol (quoted)" : "Internet Control Message Protocol",
             offset, Math.Min(span.Length, IcmpV4Message.HeaderLength));
         if (!IcmpV4Message.TryRead(span, out var icmp, out _))
@@ -384,7 +384,7 @@ public sealed partial class FrameDecoder
 
     private void DecodeIcmpV6(DecodedFrame frame, int offset, IpContext ip)
     {
-        var span = frame.Data.AsSpan(offset, Math.Max(0, ip.PayloadEnd - offset));
+        var span = frame.Data.Slice(offset, Math.Max(0, ip.PayloadEnd - offset));
         var layer = AddLayer(frame, "icmpv6", "Internet Control Message Protocol v6", offset, Math.Min(span.Length, 4));
         _summary.Append($"{ip.Source} > {ip.Destination}: ICMP6, ");
         if (span.Length < 4)

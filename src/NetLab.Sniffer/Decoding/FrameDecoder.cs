@@ -20,9 +20,14 @@ public sealed partial class FrameDecoder(DecoderOptions options)
 
     private bool Detailed => Options.Detailed;
 
-    public DecodedFrame Decode(long number, DateTimeOffset timestamp, int originalLength, byte[] data, LinkType linkType)
+    public DecodedFrame Decode(long number, DateTimeOffset timestamp, int originalLength, ReadOnlySpan<byte> data, LinkType linkType) =>
+        Decode(new DecodedFrame(), number, timestamp, originalLength, data, linkType);
+
+    /// <summary>Decodes into <paramref name="frame"/>, reusing its buffer and layer objects from an earlier frame:
+    /// a loop that recycles its frames then allocates almost nothing per frame.</summary>
+    public DecodedFrame Decode(DecodedFrame frame, long number, DateTimeOffset timestamp, int originalLength, ReadOnlySpan<byte> data, LinkType linkType)
     {
-        var frame = new DecodedFrame(number, timestamp, originalLength, data);
+        frame.Reset(number, timestamp, originalLength, data);
         _summary.Clear();
         switch (linkType)
         {
@@ -46,12 +51,8 @@ public sealed partial class FrameDecoder(DecoderOptions options)
         return frame;
     }
 
-    private Layer AddLayer(DecodedFrame frame, string name, string title, int offset, int length)
-    {
-        var layer = new Layer(name, title, offset, length);
-        frame.Layers.Add(layer);
-        return layer;
-    }
+    private static Layer AddLayer(DecodedFrame frame, string name, string title, int offset, int length) =>
+        frame.AddLayer(name, title, offset, length);
 
     /// <summary>Marks a layer that could not be read: Truncated when the capture ended inside it, else Malformed.</summary>
     private void Broken(DecodedFrame frame, Layer layer, int needed, string what)
@@ -64,7 +65,7 @@ public sealed partial class FrameDecoder(DecoderOptions options)
 
     private void DecodeEthernet(DecodedFrame frame, int offset)
     {
-        var span = frame.Data.AsSpan(offset);
+        var span = frame.Data[offset..];
         var layer = AddLayer(frame, "eth", "Ethernet II", offset, Math.Min(span.Length, EthernetHeader.UntaggedLength));
         if (!EthernetHeader.TryRead(span, out var eth, out int headerLength))
         {
@@ -161,7 +162,7 @@ public sealed partial class FrameDecoder(DecoderOptions options)
             Broken(frame, layer, 16, "shorter than the 16-byte cooked header");
             return;
         }
-        var type = (EtherType)System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(frame.Data.AsSpan(14));
+        var type = (EtherType)System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(frame.Data[14..]);
         if (Detailed)
         {
             layer.Add("Packet type", $"{System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(frame.Data)}");
@@ -172,7 +173,7 @@ public sealed partial class FrameDecoder(DecoderOptions options)
 
     private void DecodeArp(DecodedFrame frame, int offset)
     {
-        var span = frame.Data.AsSpan(offset);
+        var span = frame.Data[offset..];
         var layer = AddLayer(frame, "arp", "Address Resolution Protocol", offset, Math.Min(span.Length, ArpPacket.Length));
         _summary.Append("ARP, ");
         if (!ArpPacket.TryRead(span, out var arp, out _))

@@ -28,12 +28,12 @@ public sealed class Layer
     }
 
     /// <summary>Short protocol name: eth, vlan, arp, ip, ipv6, icmp, icmpv6, udp, tcp, dhcp, dns, ftp, auth.</summary>
-    public string Name { get; }
+    public string Name { get; private set; }
 
     /// <summary>Human title for the tree, e.g. "Internet Protocol version 4".</summary>
-    public string Title { get; }
+    public string Title { get; private set; }
 
-    public int Offset { get; }
+    public int Offset { get; private set; }
 
     /// <summary>Bytes of this layer's own header (the payload belongs to the next layer).</summary>
     public int Length { get; set; }
@@ -46,6 +46,18 @@ public sealed class Layer
     public IReadOnlyList<LayerField> Fields => (IReadOnlyList<LayerField>?)_fields ?? [];
 
     public void Add(string name, string value, int depth = 0) => (_fields ??= []).Add(new LayerField(name, value, depth));
+
+    /// <summary>Makes this object a fresh layer (see <see cref="DecodedFrame.AddLayer"/>).</summary>
+    internal void Reset(string name, string title, int offset, int length)
+    {
+        Name = name;
+        Title = title;
+        Offset = offset;
+        Length = length;
+        Status = LayerStatus.Ok;
+        Problem = null;
+        _fields?.Clear();
+    }
 
     public void MarkBroken(LayerStatus status, string problem)
     {
