@@ -22,9 +22,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "== building (Release)"
-dotnet build -c Release src/Sniffer -v q -nologo >/dev/null
-SNIFFER="dotnet $PWD/src/Sniffer/bin/Release/net10.0/sniffer.dll"
+echo "== building (scripts/build.sh: Release, ReadyToRun)"
+scripts/build.sh >/dev/null
+SNIFFER="$PWD/out/bin/sniffer"
 CAPTURE=$WORK/lab.pcap
 dotnet run -c Release bench/sniffer-traffic.cs -- write "$CAPTURE" "$FRAMES"
 echo "capture: $FRAMES frames, $(du -h "$CAPTURE" | cut -f1)"

@@ -22,7 +22,11 @@ start=$(date +%s)
 echo "Building the programs of NetLab.Programs.slnf into $out/ (Release)..."
 log=$(mktemp)
 # One MSBuild run for all programs (they share their libraries); PublishDir puts them side by side.
-if ! dotnet publish NetLab.Programs.slnf -c Release -p:PublishDir="$PWD/$out/" --nologo -v q >"$log" 2>&1; then
+# ReadyToRun compiles them ahead of time for this machine's architecture, so a program starts without
+# JIT-compiling its own code first (sniffer --read of a small file: 0.18 s -> 0.12 s).
+rid=linux-$(uname -m | sed 's/^x86_64$/x64/; s/^aarch64$/arm64/')
+if ! dotnet publish NetLab.Programs.slnf -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true \
+     -p:PublishDir="$PWD/$out/" --nologo -v q >"$log" 2>&1; then
   cat "$log" >&2
   rm -f "$log"
   echo "build.sh: the build failed (compiler output above)" >&2

@@ -114,10 +114,10 @@ public sealed class SnifferSession
         using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var reading = Task.Factory.StartNew(() =>
         {
+            var batch = new FrameBatch();
             try
             {
                 long number = 0;
-                var batch = new FrameBatch();
                 while (!stopReading.IsCancellationRequested && (_options.Count is not { } max || number < max) && reader.TryReadNext(out var frame))
                 {
                     writer?.Write(frame.Timestamp, frame.Data, frame.OriginalLength);
@@ -128,7 +128,6 @@ public sealed class SnifferSession
                         batch = analysed.TryDequeue(out var used) ? used.Clear() : new FrameBatch();
                     }
                 }
-                decoded.Add(batch, stopReading.Token);
             }
             catch (OperationCanceledException) when (stopReading.IsCancellationRequested)
             {
@@ -136,6 +135,11 @@ public sealed class SnifferSession
             }
             finally
             {
+                // The last frames, also those before a damaged record (whose error then follows them).
+                if (!stopReading.IsCancellationRequested)
+                {
+                    decoded.Add(batch, CancellationToken.None);
+                }
                 decoded.CompleteAdding();
             }
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);

@@ -140,4 +140,40 @@ public sealed partial class CaptureDecodingTests
             Assert.True(expected[i] == frames[i].ProtocolPath, $"frame {i + 1}: tshark {expected[i]}, ours {frames[i].ProtocolPath} ({frames[i].Summary})");
         }
     }
+
+    /// <summary>--quiet skips the one-line summary and a file is decoded into recycled frame objects: neither may
+    /// change a layer, a fact or the report.</summary>
+    [Theory]
+    [MemberData(nameof(Captures))]
+    public void QuietDecodingIntoOneRecycledFrame_GivesTheSameLayersAndReport(string file)
+    {
+        string path = Path.Combine(Repo.TcpdumpCaptures, file);
+        var fresh = TestFrames.DecodeCapture(path, detailed: false);
+        var quiet = new FrameDecoder(new DecoderOptions { Summary = false });
+        var recycled = new DecodedFrame();
+        var freshAnalyzer = new CaptureAnalyzer([]);
+        var quietAnalyzer = new CaptureAnalyzer([]);
+        using var reader = NetLab.Pcap.PcapFileReader.Open(path);
+        int i = 0;
+        while (reader.TryReadNext(out var captured))
+        {
+            var expected = fresh[i];
+            var frame = quiet.Decode(recycled, i + 1, captured.Timestamp, captured.OriginalLength, captured.Data, reader.LinkType);
+
+            Assert.Same(recycled, frame);
+            Assert.Equal("", frame.Summary);
+            Assert.Equal(expected.ProtocolPath, frame.ProtocolPath);
+            Assert.Equal(expected.Layers.Select(l => (l.Offset, l.Length, l.Status, l.Problem)), frame.Layers.Select(l => (l.Offset, l.Length, l.Status, l.Problem)));
+            Assert.Equal((expected.SourceIp, expected.DestinationIp, expected.SourcePort, expected.DestinationPort, expected.Tcp, expected.Arp),
+                (frame.SourceIp, frame.DestinationIp, frame.SourcePort, frame.DestinationPort, frame.Tcp, frame.Arp));
+            Assert.True(expected.Data.SequenceEqual(frame.Data));
+            freshAnalyzer.Observe(expected);
+            quietAnalyzer.Observe(frame);
+            i++;
+        }
+
+        Assert.Equal(fresh.Count, i);
+        Assert.Equal(JsonReportRenderer.Render(freshAnalyzer.BuildReport(file, null, null, null)),
+            JsonReportRenderer.Render(quietAnalyzer.BuildReport(file, null, null, null)));
+    }
 }

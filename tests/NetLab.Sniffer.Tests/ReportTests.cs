@@ -86,4 +86,40 @@ public sealed class ReportTests
         }
         Assert.Contains("0x3cd0af7e", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void MaxRows_KeepsTheLargestConversationsAndFirstQueries_AndCountsTheRest()
+    {
+        // Five clients ports asking 1, 2, ... 5 questions: five UDP conversations of rising size, 15 queries.
+        var frames = new List<byte[]>();
+        for (int port = 0; port < 5; port++)
+        {
+            for (int n = 0; n <= port; n++)
+            {
+                var query = new NetLab.Protocols.Dns.DnsMessage { Id = (ushort)((port * 10) + n), RecursionDesired = true };
+                query.Questions.Add(new NetLab.Protocols.Dns.DnsQuestion($"host{port}-{n}.lab.test", NetLab.Protocols.Dns.DnsRecordType.A));
+                byte[] buffer = new byte[512];
+                Assert.True(query.TryWrite(buffer, out int length));
+                frames.Add(TestFrames.Udp(1, "10.0.0.2", (ushort)(40000 + port), 2, "10.0.0.1", 53, buffer[..length]));
+            }
+        }
+        var analyzer = new CaptureAnalyzer([]);
+        TestFrames.Decode(frames).ForEach(analyzer.Observe);
+
+        var limited = analyzer.BuildReport("t", null, null, null, maxRows: 2);
+        var full = analyzer.BuildReport("t", null, null, null);
+
+        Assert.Equal(5, full.Conversations.Count);
+        Assert.Equal(full.Conversations.Take(2), limited.Conversations);
+        Assert.Equal("10.0.0.2:40004", limited.Conversations[0].EndpointA);
+        Assert.Equal(full.DnsQueries.Take(2).Select(q => q.Question), limited.DnsQueries.Select(q => q.Question));
+        Assert.Equal((5, 15), (limited.ConversationTotal, limited.DnsQueryTotal));
+        Assert.Equal(15, full.DnsQueries.Count);
+        foreach (string rendered in new[] { TextReportRenderer.Render(limited), HtmlReportRenderer.Render(limited) })
+        {
+            Assert.Matches(@"(?<!\d)3 more in the JSON report", rendered);
+            Assert.Contains("13 more in the JSON report", rendered, StringComparison.Ordinal);
+        }
+        Assert.DoesNotContain("more in the JSON report", TextReportRenderer.Render(full), StringComparison.Ordinal);
+    }
 }

@@ -75,4 +75,32 @@ public sealed class CommandLineTests
         Assert.True(result.ExitCode == 0, result.Output);
         Assert.Equal(54, NetLab.Pcap.PcapFileReader.ReadAll(dir.File("copy.pcap")).Count());
     }
+
+    [Fact]
+    public void ReadFile_Count_StopsAfterThatManyFrames()
+    {
+        using var dir = new TempDirectory();
+        var result = SnifferProgram.Run("--read", Capture("dns_tcp.pcap"), "--utc", "--count", "3", "--report", "json", "--report-file", dir.File("r.json"));
+        Assert.True(result.ExitCode == 0, result.Output);
+        var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, lines.Length);
+        Assert.Contains("Flags [S.],", lines[1], StringComparison.Ordinal);
+        Assert.Equal(3, SnifferProgram.ReadJsonReport(dir.File("r.json")).Frames);
+    }
+
+    [Fact]
+    public void ReadFile_CutInsideARecord_PrintsTheFramesBeforeItAndFails()
+    {
+        using var dir = new TempDirectory();
+        byte[] bytes = File.ReadAllBytes(Capture("dns_tcp.pcap"));
+        // The first record is 16 + 74 bytes (a SYN); cut the second one after its header.
+        string cut = dir.File("cut.pcap");
+        File.WriteAllBytes(cut, bytes[..(24 + 16 + 74 + 16 + 5)]);
+
+        var result = SnifferProgram.Run("--read", cut, "--utc");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Single(result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("truncated dump file", result.Stderr, StringComparison.Ordinal);
+    }
 }
