@@ -103,8 +103,8 @@ public sealed class CaptureAnalyzer
 
     private void CountPath(DecodedFrame frame)
     {
-        // Consecutive frames usually share a stack; comparing layer names first avoids building the string.
-        if (_lastPath is not null && SamePath(frame, _lastPath))
+        // Consecutive frames usually share a stack (and the decoder hands out one string per stack).
+        if (frame.ProtocolPath == _lastPath)
         {
             _lastPathCounts = (_lastPathCounts.Frames + 1, _lastPathCounts.Bytes + frame.OriginalLength);
             return;
@@ -112,29 +112,6 @@ public sealed class CaptureAnalyzer
         FlushPath();
         _lastPath = frame.ProtocolPath;
         _lastPathCounts = (1, frame.OriginalLength);
-    }
-
-    private static bool SamePath(DecodedFrame frame, string path)
-    {
-        int at = 0;
-        for (int i = 0; i < frame.Layers.Count; i++)
-        {
-            string name = frame.Layers[i].Name;
-            if (i > 0)
-            {
-                if (at >= path.Length || path[at] != ':')
-                {
-                    return false;
-                }
-                at++;
-            }
-            if (string.CompareOrdinal(path, at, name, 0, name.Length) != 0)
-            {
-                return false;
-            }
-            at += name.Length;
-        }
-        return at == path.Length;
     }
 
     private void FlushPath()

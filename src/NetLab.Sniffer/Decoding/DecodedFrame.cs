@@ -53,7 +53,7 @@ public sealed class DecodedFrame
     public string Summary { get; set; } = "";
 
     /// <summary>"eth:ip:udp:dns" — the stack as tshark's frame.protocols names it.</summary>
-    public string ProtocolPath => string.Join(':', Layers.Select(l => l.Name));
+    public string ProtocolPath { get; private set; } = "";
 
     /// <summary>Starts over as a new frame: copies the bytes and clears every layer and fact of the previous one.</summary>
     internal void Reset(long number, DateTimeOffset timestamp, int originalLength, ReadOnlySpan<byte> data)
@@ -84,6 +84,8 @@ public sealed class DecodedFrame
         Auth = null;
         SensitiveRanges = null;
         Summary = "";
+        ProtocolPath = "";
+        IsMalformed = false;
     }
 
     /// <summary>Appends a layer, reusing a layer object of an earlier frame when there is one.</summary>
@@ -104,18 +106,18 @@ public sealed class DecodedFrame
         return layer;
     }
 
-    public bool IsMalformed
+    /// <summary>True when a layer is truncated or malformed.</summary>
+    public bool IsMalformed { get; private set; }
+
+    /// <summary>Sets what the decoder works out once the walk is over, so that the analysing thread need not
+    /// touch the layer objects (written on the decoding thread's core) for them.</summary>
+    internal void Complete(string protocolPath)
     {
-        get
+        ProtocolPath = protocolPath;
+        IsMalformed = false;
+        foreach (var layer in Layers)
         {
-            foreach (var layer in Layers)
-            {
-                if (layer.Status != LayerStatus.Ok)
-                {
-                    return true;
-                }
-            }
-            return false;
+            IsMalformed |= layer.Status != LayerStatus.Ok;
         }
     }
 }

@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text;
+using System.Runtime.CompilerServices;
 using NetLab.Pcap;
 using NetLab.Protocols.Addressing;
 using NetLab.Protocols.Arp;
@@ -15,6 +15,9 @@ public sealed partial class FrameDecoder(DecoderOptions options)
 {
     private readonly SummaryBuilder _summary = new() { Enabled = options.Summary };
     private readonly TcpSequenceBases _tcpBases = new();
+    /// <summary>Distinct protocol stacks remembered (a fuzzed capture could make many).</summary>
+    private const int MaxPaths = 1024;
+    private readonly Dictionary<long, string> _paths = [];
 
     public DecoderOptions Options { get; } = options;
 
@@ -48,7 +51,53 @@ public sealed partial class FrameDecoder(DecoderOptions options)
                 break;
         }
         frame.Summary = _summary.ToString();
+        frame.Complete(PathOf(frame));
         return frame;
+    }
+
+    /// <summary>The frame's protocol path, one string per distinct stack: keyed by the identities of the layer
+    /// names (string literals) and checked name by name, so a lookup allocates nothing.</summary>
+    private string PathOf(DecodedFrame frame)
+    {
+        long key = frame.Layers.Count;
+        foreach (var layer in frame.Layers)
+        {
+            key = (key * 1_000_003) + RuntimeHelpers.GetHashCode(layer.Name);
+        }
+        if (_paths.TryGetValue(key, out string? path) && SamePath(frame, path))
+        {
+            return path;
+        }
+        if (_paths.Count >= MaxPaths)
+        {
+            _paths.Clear();
+        }
+        path = string.Join(':', frame.Layers.Select(l => l.Name));
+        _paths[key] = path;
+        return path;
+    }
+
+    private static bool SamePath(DecodedFrame frame, string path)
+    {
+        int at = 0;
+        for (int i = 0; i < frame.Layers.Count; i++)
+        {
+            string name = frame.Layers[i].Name;
+            if (i > 0)
+            {
+                if (at >= path.Length || path[at] != ':')
+                {
+                    return false;
+                }
+                at++;
+            }
+            if (string.CompareOrdinal(path, at, name, 0, name.Length) != 0)
+            {
+                return false;
+            }
+            at += name.Length;
+        }
+        return at == path.Length;
     }
 
     private static Layer AddLayer(DecodedFrame frame, string name, string title, int offset, int length) =>
