@@ -19,13 +19,14 @@ internal sealed class FrameCopier(bool nanosecondTimestamps)
             _buffer = new byte[length];
         }
         new ReadOnlySpan<byte>(data, length).CopyTo(_buffer);
-        return new CapturedFrame(ToTimestamp(header->Seconds.Value, header->Fraction.Value), (int)header->Length, _buffer.AsSpan(0, length));
+        return new CapturedFrame(ToTimestamp(header->Seconds.Value, header->Fraction.Value, nanosecondTimestamps), (int)header->Length, _buffer.AsSpan(0, length));
     }
 
-    private DateTimeOffset ToTimestamp(long seconds, long fraction)
+    /// <summary>A pcap timestamp (seconds and a micro- or nanosecond fraction) as a DateTimeOffset.</summary>
+    internal static DateTimeOffset ToTimestamp(long seconds, long fraction, bool nanoseconds)
     {
         // DateTimeOffset counts 100 ns ticks: nanoseconds lose their last two digits.
-        long ticks = nanosecondTimestamps ? fraction / 100 : fraction * 10;
+        long ticks = nanoseconds ? fraction / 100 : fraction * 10;
         return DateTimeOffset.UnixEpoch.AddTicks((seconds * TimeSpan.TicksPerSecond) + ticks);
     }
 }

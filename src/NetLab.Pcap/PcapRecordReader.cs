@@ -88,9 +88,7 @@ internal sealed class PcapRecordReader : IDisposable
         _start = dataStart + length;
         // A record longer than the file's snapshot length keeps its first snaplen bytes, as libpcap does.
         int kept = Math.Min(length, _snaplen);
-        long ticks = _nanoseconds ? fraction / 100 : fraction * 10L; // DateTimeOffset counts 100 ns ticks
-        var timestamp = DateTimeOffset.UnixEpoch.AddTicks((seconds * TimeSpan.TicksPerSecond) + ticks);
-        frame = new CapturedFrame(timestamp, (int)Math.Min(original, int.MaxValue), _buffer.AsSpan(dataStart, kept));
+        frame = new CapturedFrame(FrameCopier.ToTimestamp(seconds, fraction, _nanoseconds), (int)Math.Min(original, int.MaxValue), _buffer.AsSpan(dataStart, kept));
         return true;
     }
 
