@@ -167,6 +167,15 @@ public sealed partial class CaptureDecodingTests
             Assert.Equal((expected.SourceIp, expected.DestinationIp, expected.SourcePort, expected.DestinationPort, expected.Tcp, expected.Arp),
                 (frame.SourceIp, frame.DestinationIp, frame.SourcePort, frame.DestinationPort, frame.Tcp, frame.Arp));
             Assert.True(expected.Data.SequenceEqual(frame.Data));
+            // DHCP facts come from the zero-allocation view when quiet, from the full message otherwise.
+            Assert.Equal(expected.Dhcp, frame.Dhcp);
+            Assert.Equal(expected.Ftp, frame.Ftp);
+            Assert.Equal(expected.Dns is null, frame.Dns is null);
+            if (expected.Dns is { } dns)
+            {
+                Assert.Equal((dns.Id, dns.IsResponse, dns.QuestionKey), (frame.Dns!.Id, frame.Dns.IsResponse, frame.Dns.QuestionKey));
+                Assert.Equal(dns.Answers, frame.Dns.Answers);
+            }
             freshAnalyzer.Observe(expected);
             quietAnalyzer.Observe(frame);
             i++;

@@ -247,15 +247,8 @@ public sealed class DhcpMessage
             error = $"truncated: {buffer.Length} octets, the BOOTP fixed part needs {DhcpMessageView.FixedLength}";
             return false;
         }
-        if (buffer.Length < DhcpMessageView.OptionsOffset)
+        if (!view.TryValidate(out error))
         {
-            // Even plain BOOTP (RFC 951) has a vendor area; what ends within the cookie's four octets was cut short.
-            error = $"truncated: {buffer.Length} octets, a message needs at least {DhcpMessageView.OptionsOffset} (fixed part and magic cookie or vendor area)";
-            return false;
-        }
-        if (view.HardwareAddressLength > 16)
-        {
-            error = $"hardware address length {view.HardwareAddressLength} exceeds the 16 octets of chaddr";
             return false;
         }
         var result = new DhcpMessage
@@ -280,12 +273,11 @@ public sealed class DhcpMessage
         {
             result.BootpVendorArea = buffer[DhcpMessageView.FixedLength..].ToArray();
         }
-        else if (!DhcpOptionAssembler.TryReadOptions(buffer, result, out error))
+        else
         {
-            return false;
+            DhcpOptionAssembler.ReadOptions(buffer, result);
         }
         message = result;
-        error = null;
         return true;
     }
 

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
 using NetLab.Protocols.Addressing;
 
 namespace NetLab.Protocols.Dhcp;
@@ -76,6 +77,168 @@ public readonly ref struct DhcpMessageView
 
     public DhcpMessageType? MessageType =>
         TryGetOption(DhcpOptionCode.MessageType, out var data) && data.Length == 1 ? (DhcpMessageType)data[0] : null;
+
+    /// <summary>Runs every check <see cref="DhcpMessage.TryRead"/> makes (vendor area present, chaddr length,
+    /// option framing in every area, End, option 52) without building the message.</summary>
+    public bool TryValidate([NotNullWhen(false)] out string? error)
+    {
+        if (_buffer.Length < OptionsOffset)
+        {
+            // Even plain BOOTP (RFC 951) has a vendor area; what ends within the cookie's four octets was cut short.
+            error = $"truncated: {_buffer.Length} octets, a message needs at least {OptionsOffset} (fixed part and magic cookie or vendor area)";
+            return false;
+        }
+        if (HardwareAddressLength > 16)
+        {
+            error = $"hardware address length {HardwareAddressLength} exceeds the 16 octets of chaddr";
+            return false;
+        }
+        error = null;
+        if (!HasMagicCookie)
+        {
+            return true;
+        }
+        var reader = new DhcpOptionInstanceReader(_buffer);
+        while (reader.TryReadNext(out _, out _, out _))
+        {
+        }
+        error = reader.Error;
+        return error is null;
+    }
+
+    /// <summary>Copies an option's data joined over all its instances and areas (RFC 3396) into
+    /// <paramref name="destination"/>, as much as fits. Returns the joined length (more than the destination
+    /// when it did not fit), or -1 when the option is absent or the options cannot be read.</summary>
+    public int CopyJoinedOption(DhcpOptionCode code, Span<byte> destination)
+    {
+        if (!HasMagicCookie)
+        {
+            return -1;
+        }
+        var reader = new DhcpOptionInstanceReader(_buffer);
+        int length = -1;
+        while (reader.TryReadNext(out var current, out int offset, out int count))
+        {
+            if (current != code)
+            {
+                continue;
+            }
+            length = Math.Max(length, 0);
+            if (length < destination.Length)
+            {
+                _buffer.Slice(offset, Math.Min(count, destination.Length - length)).CopyTo(destination[length..]);
+            }
+            length += count;
+        }
+        return reader.Error is null ? length : -1;
+    }
+}
+
+/// <summary>Walks every option instance of a DHCP message in RFC 3396 section 6 order: the options field, then
+/// file and sname when option 52 (RFC 2132 9.3) lends them. Option 52 itself is consumed, not returned.
+/// <see cref="Error"/> says why the walk stopped early (framing, a missing End, a bad option 52).</summary>
+public ref struct DhcpOptionInstanceReader
+{
+    private readonly ReadOnlySpan<byte> _message;
+    private DhcpOptionReader _reader;
+    private int _areaStart;
+    private DhcpOverloadedFields _areaField;
+    private int _overloadOffset;
+    private int _overloadLength;
+
+    /// <param name="message">A whole message with the magic cookie.</param>
+    public DhcpOptionInstanceReader(ReadOnlySpan<byte> message)
+    {
+        _message = message;
+        _areaStart = DhcpMessageView.OptionsOffset;
+        _areaField = DhcpOverloadedFields.None;
+        _reader = new DhcpOptionReader(message[DhcpMessageView.OptionsOffset..]);
+        _overloadOffset = -1;
+        _overloadLength = 0;
+        Overload = DhcpOverloadedFields.None;
+        Error = null;
+    }
+
+    /// <summary>The fields option 52 lends to options (known once the options field is read).</summary>
+    public DhcpOverloadedFields Overload { get; private set; }
+
+    public string? Error { get; private set; }
+
+    /// <summary>The next instance: its code and where its data lies in the message.</summary>
+    public bool TryReadNext(out DhcpOptionCode code, out int offset, out int length)
+    {
+        while (Error is null)
+        {
+            if (_reader.TryReadNext(out code, out var data))
+            {
+                offset = _areaStart + _reader.DataOffset;
+                length = data.Length;
+                if (_areaField == DhcpOverloadedFields.None && code == DhcpOptionCode.OptionOverload)
+                {
+                    // The first instance counts; any repeat is dropped with it.
+                    if (_overloadOffset < 0)
+                    {
+                        (_overloadOffset, _overloadLength) = (offset, length);
+                    }
+                    continue;
+                }
+                return true;
+            }
+            if (!TryNextArea())
+            {
+                break;
+            }
+        }
+        (code, offset, length) = (default, 0, 0);
+        return false;
+    }
+
+    /// <summary>Checks how the area just read ended and moves to the next lent field; false when none is left.</summary>
+    private bool TryNextArea()
+    {
+        if (_reader.Malformed)
+        {
+            string area = _areaField switch { DhcpOverloadedFields.File => "file", DhcpOverloadedFields.ServerName => "sname", _ => "options" };
+            Error = $"an option in the {area} area runs past its end";
+            return false;
+        }
+        if (_areaField == DhcpOverloadedFields.None)
+        {
+            if (!_reader.SawEnd)
+            {
+                // RFC 2131 4.1 / RFC 2132 3.2: the options field ends with End; without it the message was cut short.
+                Error = "the options field has no End option (truncated message?)";
+                return false;
+            }
+            if (_overloadOffset >= 0)
+            {
+                if (_overloadLength != 1 || _message[_overloadOffset] is 0 or > 3)
+                {
+                    Error = "option 52 (overload) must be one octet 1, 2 or 3";
+                    return false;
+                }
+                Overload = (DhcpOverloadedFields)_message[_overloadOffset];
+            }
+        }
+        // RFC 3396 6: file before sname.
+        if (_areaField == DhcpOverloadedFields.None && Overload.HasFlag(DhcpOverloadedFields.File))
+        {
+            return StartArea(DhcpOverloadedFields.File, DhcpMessageView.FileOffset, DhcpMessageView.FileLength);
+        }
+        if (_areaField != DhcpOverloadedFields.ServerName && Overload.HasFlag(DhcpOverloadedFields.ServerName))
+        {
+            return StartArea(DhcpOverloadedFields.ServerName, DhcpMessageView.ServerNameOffset, DhcpMessageView.ServerNameLength);
+        }
+        return false;
+    }
+
+    private bool StartArea(DhcpOverloadedFields field, int start, int length)
+    {
+        _areaField = field;
+        _areaStart = start;
+        _reader = new DhcpOptionReader(_message.Slice(start, length));
+        return true;
+    }
 }
 
 /// <summary>Walks one options area (the options field, or file/sname when overloaded): skips Pad,

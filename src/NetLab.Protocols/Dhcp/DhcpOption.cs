@@ -97,15 +97,17 @@ public sealed class DhcpOption
     public int? AsInt32() => Data.Length == 4 ? BinaryPrimitives.ReadInt32BigEndian(Data.Span) : null;
 
     /// <summary>The text up to the first NUL: some clients terminate strings although RFC 2132 says not to.</summary>
-    public string? AsText()
+    public string? AsText() => TextOf(Data.Span);
+
+    /// <summary><see cref="AsText"/> over option data that is not in a <see cref="DhcpOption"/>.</summary>
+    public static string? TextOf(ReadOnlySpan<byte> data)
     {
-        if (Data.Length == 0)
+        if (data.Length == 0)
         {
             return null;
         }
-        var span = Data.Span;
-        int nul = span.IndexOf((byte)0);
-        return Encoding.ASCII.GetString(nul >= 0 ? span[..nul] : span);
+        int nul = data.IndexOf((byte)0);
+        return Encoding.ASCII.GetString(nul >= 0 ? data[..nul] : data);
     }
 
     public IReadOnlyList<DhcpOptionCode>? AsCodes()

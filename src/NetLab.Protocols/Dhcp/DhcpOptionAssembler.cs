@@ -98,74 +98,32 @@ internal static class DhcpOptionAssembler
     }
 
     /// <summary>Collects the instances of every option in the order RFC 3396 6 gives (options field, then
-    /// file, then sname when overloaded) and joins instances of the same code.</summary>
-    public static bool TryReadOptions(ReadOnlySpan<byte> buffer, DhcpMessage message, out string? error)
+    /// file, then sname when overloaded) and joins instances of the same code. The message must have passed
+    /// <see cref="DhcpMessageView.TryValidate"/>.</summary>
+    public static void ReadOptions(ReadOnlySpan<byte> buffer, DhcpMessage message)
     {
         var instances = new List<(byte Code, int Offset, int Length)>();
-        if (!TryCollect(buffer, DhcpMessageView.OptionsOffset, buffer.Length - DhcpMessageView.OptionsOffset, "options", instances, out bool sawEnd, out error))
+        var reader = new DhcpOptionInstanceReader(buffer);
+        while (reader.TryReadNext(out var code, out int offset, out int length))
         {
-            return false;
+            instances.Add(((byte)code, offset, length));
         }
-        if (!sawEnd)
+        // The fields held options, not a server or file name.
+        if (reader.Overload.HasFlag(DhcpOverloadedFields.File))
         {
-            // RFC 2131 4.1 / RFC 2132 3.2: the options field ends with End; without it the message was cut short.
-            error = "the options field has no End option (truncated message?)";
-            return false;
+            Array.Clear(message.FileField);
         }
-        var overload = DhcpOverloadedFields.None;
-        int overloadIndex = instances.FindIndex(i => i.Code == (byte)DhcpOptionCode.OptionOverload);
-        if (overloadIndex >= 0)
+        if (reader.Overload.HasFlag(DhcpOverloadedFields.ServerName))
         {
-            var (_, offset, length) = instances[overloadIndex];
-            if (length != 1 || buffer[offset] is 0 or > 3)
-            {
-                error = "option 52 (overload) must be one octet 1, 2 or 3";
-                return false;
-            }
-            overload = (DhcpOverloadedFields)buffer[offset];
-            instances.RemoveAll(i => i.Code == (byte)DhcpOptionCode.OptionOverload);
-            if (overload.HasFlag(DhcpOverloadedFields.File) &&
-                !TryCollect(buffer, DhcpMessageView.FileOffset, DhcpMessageView.FileLength, "file", instances, out _, out error))
-            {
-                return false;
-            }
-            if (overload.HasFlag(DhcpOverloadedFields.ServerName) &&
-                !TryCollect(buffer, DhcpMessageView.ServerNameOffset, DhcpMessageView.ServerNameLength, "sname", instances, out _, out error))
-            {
-                return false;
-            }
-            // The fields held options, not a server or file name.
-            if (overload.HasFlag(DhcpOverloadedFields.File))
-            {
-                Array.Clear(message.FileField);
-            }
-            if (overload.HasFlag(DhcpOverloadedFields.ServerName))
-            {
-                Array.Clear(message.ServerNameField);
-            }
+            Array.Clear(message.ServerNameField);
         }
-        message.SetOverloadedFields(overload);
+        message.SetOverloadedFields(reader.Overload);
         Join(buffer, instances, message.Options);
-        error = null;
-        return true;
-    }
-
-    private static bool TryCollect(ReadOnlySpan<byte> buffer, int start, int length, string area,
-        List<(byte Code, int Offset, int Length)> instances, out bool sawEnd, out string? error)
-    {
-        var reader = new DhcpOptionReader(buffer.Slice(start, length));
-        while (reader.TryReadNext(out var code, out var data))
-        {
-            instances.Add(((byte)code, start + reader.DataOffset, data.Length));
-        }
-        sawEnd = reader.SawEnd;
-        error = reader.Malformed ? $"an option in the {area} area runs past its end" : null;
-        return !reader.Malformed;
     }
 
     private static void Join(ReadOnlySpan<byte> buffer, List<(byte Code, int Offset, int Length)> instances, List<DhcpOption> options)
     {
-        var seen = new bool[256];
+        Span<bool> seen = stackalloc bool[256];
         foreach (var (code, _, _) in instances)
         {
             if (seen[code])

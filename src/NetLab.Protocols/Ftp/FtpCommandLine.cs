@@ -56,9 +56,22 @@ public readonly record struct FtpCommandLine(string Verb, string Argument)
         {
             return false;
         }
-        command = new FtpCommandLine(new string(verbChars), Encoding.UTF8.GetString(argument));
+        command = new FtpCommandLine(VerbString(verbChars), Encoding.UTF8.GetString(argument));
         return true;
     }
+
+    /// <summary>The commands of RFC 959 5.3.1, RFC 2228, RFC 2389, RFC 2428 and RFC 3659.</summary>
+    private static readonly Dictionary<string, string> KnownVerbs = new[]
+    {
+        "USER", "PASS", "ACCT", "CWD", "CDUP", "SMNT", "REIN", "QUIT", "PORT", "PASV", "TYPE", "STRU", "MODE", "RETR",
+        "STOR", "STOU", "APPE", "ALLO", "REST", "RNFR", "RNTO", "ABOR", "DELE", "RMD", "MKD", "PWD", "LIST", "NLST",
+        "SITE", "SYST", "STAT", "HELP", "NOOP", "AUTH", "PBSZ", "PROT", "FEAT", "OPTS", "EPRT", "EPSV", "SIZE", "MDTM",
+        "MLSD", "MLST",
+    }.ToDictionary(verb => verb);
+
+    /// <summary>A known verb's one shared string (a sniffer parses one per captured command), else a new one.</summary>
+    private static string VerbString(ReadOnlySpan<char> verb) =>
+        KnownVerbs.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(verb, out string? known) ? known : new string(verb);
 
     /// <summary>The line as a client sends it, with CRLF.</summary>
     public override string ToString() => Argument.Length == 0 ? Verb + "\r\n" : $"{Verb} {Argument}\r\n";

@@ -14,7 +14,7 @@ public sealed class CaptureAnalyzer
     private readonly Dictionary<NetAddress, Talker> _ipTalkers = [];
     private readonly Dictionary<MacAddress, Talker> _macTalkers = [];
     private readonly List<(long Frames, long Bytes)> _perSecond = [];
-    private readonly ConversationTracker _conversations = new();
+    private readonly ConversationTracker _conversations;
     private readonly ArpWatcher _arp;
     private readonly DhcpTracker _dhcp;
     private readonly DnsTracker _dns;
@@ -24,6 +24,7 @@ public sealed class CaptureAnalyzer
 
     public CaptureAnalyzer(IReadOnlyCollection<IPv4Address> trustedDhcpServers)
     {
+        _conversations = new ConversationTracker(address => GetTalker(_ipTalkers, address));
         _arp = new ArpWatcher(Alerts);
         _dhcp = new DhcpTracker(Alerts, trustedDhcpServers);
         _dns = new DnsTracker(Alerts);
@@ -49,8 +50,11 @@ public sealed class CaptureAnalyzer
         }
         CountPath(frame);
         CountTraffic(frame);
-        CountTalkers(frame);
-        _conversations.Observe(frame);
+        // A TCP or UDP flow counts its two addresses' talkers itself, which saves two lookups per frame.
+        if (!_conversations.Observe(frame))
+        {
+            CountTalkers(frame);
+        }
         _arp.Observe(frame);
         _dhcp.Observe(frame);
         _dns.Observe(frame);
@@ -193,24 +197,5 @@ public sealed class CaptureAnalyzer
             table[key] = talker = new Talker();
         }
         return talker;
-    }
-
-    private sealed class Talker
-    {
-        private long _framesSent, _bytesSent, _framesReceived, _bytesReceived;
-
-        public void Sent(int bytes)
-        {
-            _framesSent++;
-            _bytesSent += bytes;
-        }
-
-        public void Received(int bytes)
-        {
-            _framesReceived++;
-            _bytesReceived += bytes;
-        }
-
-        public TalkerRow Row(string address) => new(address, _framesSent, _bytesSent, _framesReceived, _bytesReceived);
     }
 }

@@ -9,12 +9,17 @@ namespace NetLab.Sniffer.Analysis;
 public sealed class ConversationTracker
 {
     private readonly Dictionary<Key, Flow> _flows = [];
+    private readonly Func<NetAddress, Talker> _talkerOf;
 
-    public void Observe(DecodedFrame frame)
+    /// <param name="talkerOf">The talker row of an address: each flow keeps its two and counts every frame on them.</param>
+    internal ConversationTracker(Func<NetAddress, Talker> talkerOf) => _talkerOf = talkerOf;
+
+    /// <summary>Counts a TCP or UDP frame on its flow and on both addresses' talkers; false for any other frame.</summary>
+    public bool Observe(DecodedFrame frame)
     {
         if (frame.SourceIp is not { } src || frame.DestinationIp is not { } dst || frame.IpProtocol is not (6 or 17))
         {
-            return;
+            return false;
         }
         var a = new Endpoint(src, frame.SourcePort);
         var b = new Endpoint(dst, frame.DestinationPort);
@@ -22,7 +27,7 @@ public sealed class ConversationTracker
         var key = forward ? new Key(frame.IpProtocol, a, b) : new Key(frame.IpProtocol, b, a);
         if (!_flows.TryGetValue(key, out var flow))
         {
-            _flows[key] = flow = new Flow(frame.Timestamp, a);
+            _flows[key] = flow = new Flow(frame.Timestamp, a, _talkerOf(src), _talkerOf(dst));
         }
         flow.Frames++;
         flow.Bytes += frame.OriginalLength;
@@ -32,10 +37,13 @@ public sealed class ConversationTracker
         {
             flow.BytesFromInitiator += frame.OriginalLength;
         }
+        (fromInitiator ? flow.InitiatorTalker : flow.ResponderTalker).Sent(frame.OriginalLength);
+        (fromInitiator ? flow.ResponderTalker : flow.InitiatorTalker).Received(frame.OriginalLength);
         if (frame.Tcp is { } tcp)
         {
             flow.Observe(tcp, fromInitiator, frame.Timestamp);
         }
+        return true;
     }
 
     public int Count => _flows.Count;
@@ -61,13 +69,19 @@ public sealed class ConversationTracker
             return c != 0 ? c : Port.CompareTo(other.Port);
         }
 
-        public override string ToString() => Address.IsV6 ? $"[{Address}]:{Port}" : $"{Address}:{Port}";
+        public override string ToString() => Address.WithPort(Port);
     }
 
-    private readonly record struct Key(int Protocol, Endpoint Low, Endpoint High);
-
-    private sealed class Flow(DateTimeOffset first, Endpoint initiator)
+    private readonly record struct Key(int Protocol, Endpoint Low, Endpoint High)
     {
+        // Looked up for every TCP and UDP frame: a cheap mix instead of the generated nested HashCode.Combine.
+        public override int GetHashCode() => HashCode.Combine(Low.Address.GetHashCode(), Low.Port | (High.Port << 16), High.Address.GetHashCode(), Protocol);
+    }
+
+    private sealed class Flow(DateTimeOffset first, Endpoint initiator, Talker initiatorTalker, Talker responderTalker)
+    {
+        public Talker InitiatorTalker { get; } = initiatorTalker;
+        public Talker ResponderTalker { get; } = responderTalker;
         private DateTimeOffset? _synTime;
         private bool _synAckSeen;
         // Highest sequence number end seen per direction; null until that side sent a segment.
@@ -76,7 +90,7 @@ public sealed class ConversationTracker
 
         public DateTimeOffset First { get; } = first;
         public DateTimeOffset Last { get; set; } = first;
-        public Endpoint Initiator { get; private set; } = initiator;
+        public Endpoint Initiator { get; } = initiator;
         public long Frames { get; set; }
         public long Bytes { get; set; }
         public long BytesFromInitiator { get; set; }

@@ -30,7 +30,7 @@ public sealed class DnsTracker(AlertLog alerts)
                 }
                 _byKey[key] = list = [];
             }
-            if (!list.Any(q => q.Server == dst))
+            if (Asked(list, dst) is null)
             {
                 var query = new Query(frame.Timestamp, src, dst, dns.Id, dns.QuestionKey);
                 list.Add(query);
@@ -43,33 +43,46 @@ public sealed class DnsTracker(AlertLog alerts)
         {
             return; // the query happened before the capture started
         }
-        var asked = queries.FirstOrDefault(q => q.Server == src);
+        var asked = Asked(queries, src);
         if (asked is null)
         {
             alerts.Raise(AlertKinds.DnsAnswerFromUnaskedServer, "high", $"{src}>{dst}#{dns.Id}", frame.Timestamp, frame.Number,
                 $"{src} answered {dst}'s query {dns.Id} for {dns.QuestionKey} with [{Describe(dns)}], but the client asked {string.Join(", ", queries.Select(q => q.Server))} (possible forged DNS answer)");
             return;
         }
-        string answer = dns.ResponseCode + ":" + dns.AnswerKey;
-        if (asked.AnswerKey is null)
+        if (asked.Response is null)
         {
-            asked.AnswerKey = answer;
-            asked.Answers = dns.Answers.Select(a => $"{a.Name} {a.Type} {a.Data}").ToList();
-            asked.ResponseCode = dns.ResponseCode;
+            asked.Response = dns;
             asked.ResponseTime = frame.Timestamp;
         }
-        else if (asked.AnswerKey != answer)
+        else if (!asked.Response.HasSameAnswers(dns))
         {
             alerts.Raise(AlertKinds.ForgedDnsAnswer, "high", $"{dst}#{dns.Id}#{dns.QuestionKey}", frame.Timestamp, frame.Number,
-                $"two different answers to {dst}'s query {dns.Id} for {dns.QuestionKey} from {src}: [{string.Join(", ", asked.Answers ?? [])}] then [{Describe(dns)}] (possible forged DNS answer)");
+                $"two different answers to {dst}'s query {dns.Id} for {dns.QuestionKey} from {src}: [{string.Join(", ", AnswerLines(asked.Response))}] then [{Describe(dns)}] (possible forged DNS answer)");
         }
+    }
+
+    /// <summary>The query in <paramref name="queries"/> sent to <paramref name="server"/> (a loop, not a lambda:
+    /// this runs for every DNS frame).</summary>
+    private static Query? Asked(List<Query> queries, NetAddress server)
+    {
+        foreach (var query in queries)
+        {
+            if (query.Server == server)
+            {
+                return query;
+            }
+        }
+        return null;
     }
 
     public int Count => _ordered.Count;
 
     public IReadOnlyList<DnsQueryRow> Rows(int max = int.MaxValue) => _ordered.Take(max).Select(q => new DnsQueryRow(
-        q.Time, q.Client.ToString(), q.Server.ToString(), q.Id, q.Question, q.Answers ?? [], q.ResponseCode,
+        q.Time, q.Client.ToString(), q.Server.ToString(), q.Id, q.Question, q.Response is { } r ? AnswerLines(r) : [], q.Response?.ResponseCode,
         q.ResponseTime is { } t ? (t - q.Time).TotalMilliseconds : null)).ToList();
+
+    private static List<string> AnswerLines(DnsFacts dns) => dns.Answers.Select(a => $"{a.Name} {a.Type} {a.Data}").ToList();
 
     private static string Describe(DnsFacts dns) =>
         dns.Answers.Count == 0 ? dns.ResponseCode : string.Join(", ", dns.Answers.Select(a => $"{a.Type} {a.Data}"));
@@ -81,9 +94,8 @@ public sealed class DnsTracker(AlertLog alerts)
         public NetAddress Server { get; } = server;
         public ushort Id { get; } = id;
         public string Question { get; } = question;
-        public string? AnswerKey { get; set; }
-        public List<string>? Answers { get; set; }
-        public string? ResponseCode { get; set; }
+        /// <summary>The first response from the server asked; a later one that differs is a forgery alert.</summary>
+        public DnsFacts? Response { get; set; }
         public DateTimeOffset? ResponseTime { get; set; }
     }
 }

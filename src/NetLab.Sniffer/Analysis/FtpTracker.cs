@@ -17,8 +17,9 @@ public sealed class FtpTracker(AlertLog alerts)
         {
             return;
         }
-        foreach (var line in lines)
+        for (int i = 0; i < lines.Count; i++)
         {
+            var line = lines[i];
             var session = line.IsCommand
                 ? Get((src, frame.SourcePort, dst, frame.DestinationPort))
                 : Get((dst, frame.DestinationPort, src, frame.SourcePort));
@@ -36,20 +37,20 @@ public sealed class FtpTracker(AlertLog alerts)
     public int Count => _ordered.Count;
 
     public IReadOnlyList<FtpSessionRow> Rows(int max = int.MaxValue) => _ordered.Take(max).Select(s => new FtpSessionRow(
-        s.Client, s.Server, s.User, s.PasswordInClear, s.Commands, s.LoggedIn, s.Files.ToList())).ToList();
+        Endpoint(s.Client), Endpoint(s.Server), s.User, s.PasswordInClear, s.Commands, s.LoggedIn, s.Files.ToList())).ToList();
 
     private Session Get((NetAddress Client, ushort ClientPort, NetAddress Server, ushort ServerPort) key)
     {
         if (!_sessions.TryGetValue(key, out var session))
         {
-            session = new Session($"{Endpoint(key.Client, key.ClientPort)}", $"{Endpoint(key.Server, key.ServerPort)}");
+            session = new Session((key.Client, key.ClientPort), (key.Server, key.ServerPort));
             _sessions[key] = session;
             _ordered.Add(session);
         }
         return session;
     }
 
-    private static string Endpoint(NetAddress address, ushort port) => address.IsV6 ? $"[{address}]:{port}" : $"{address}:{port}";
+    private static string Endpoint((NetAddress Address, ushort Port) endpoint) => endpoint.Address.WithPort(endpoint.Port);
 
     private void OnCommand(DecodedFrame frame, Session session, FtpFacts line)
     {
@@ -61,8 +62,8 @@ public sealed class FtpTracker(AlertLog alerts)
                 break;
             case "PASS":
                 session.PasswordInClear = true;
-                alerts.Raise(AlertKinds.ClearTextCredentials, "high", $"ftp {session.Server} {session.User}", frame.Timestamp, frame.Number,
-                    $"FTP password for user '{session.User ?? "?"}' sent in clear from {session.Client} to {session.Server} (PASS ****)");
+                alerts.Raise(AlertKinds.ClearTextCredentials, "high", $"ftp {Endpoint(session.Server)} {session.User}", frame.Timestamp, frame.Number,
+                    $"FTP password for user '{session.User ?? "?"}' sent in clear from {Endpoint(session.Client)} to {Endpoint(session.Server)} (PASS ****)");
                 break;
             case "RETR":
                 session.Pending = new FtpTransferRow("RETR", line.Argument, "download", false);
@@ -93,10 +94,11 @@ public sealed class FtpTracker(AlertLog alerts)
         }
     }
 
-    private sealed class Session(string client, string server)
+    /// <summary>Endpoints are kept as values and written out only for the report rows.</summary>
+    private sealed class Session((NetAddress, ushort) client, (NetAddress, ushort) server)
     {
-        public string Client { get; } = client;
-        public string Server { get; } = server;
+        public (NetAddress Address, ushort Port) Client { get; } = client;
+        public (NetAddress Address, ushort Port) Server { get; } = server;
         public string? User { get; set; }
         public bool PasswordInClear { get; set; }
         public bool LoggedIn { get; set; }

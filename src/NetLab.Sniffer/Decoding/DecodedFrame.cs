@@ -40,7 +40,9 @@ public sealed class DecodedFrame
 
     public DhcpFacts? Dhcp { get; set; }
     public DnsFacts? Dns { get; set; }
-    public IReadOnlyList<FtpFacts>? Ftp { get; set; }
+    /// <summary>The FTP control lines of the segment (empty for a continuation), or null when it is not FTP.</summary>
+    public IReadOnlyList<FtpFacts>? Ftp { get; private set; }
+    private readonly List<FtpFacts> _ftpLines = [];
     public AuthFacts? Auth { get; set; }
 
     /// <summary>Byte ranges holding secrets (an FTP PASS argument, an auth password) that --hex masks.</summary>
@@ -86,6 +88,14 @@ public sealed class DecodedFrame
         Summary = "";
         ProtocolPath = "";
         IsMalformed = false;
+    }
+
+    /// <summary>Marks the frame as FTP and gives the list to add its lines to (the frame's own, reused).</summary>
+    internal List<FtpFacts> StartFtpLines()
+    {
+        _ftpLines.Clear();
+        Ftp = _ftpLines;
+        return _ftpLines;
     }
 
     /// <summary>Appends a layer, reusing a layer object of an earlier frame when there is one.</summary>

@@ -13,6 +13,12 @@ public readonly record struct NetAddress(UInt128 Bits, bool IsV6) : IComparable<
 
     public IPv4Address AsIPv4 => new((uint)Bits);
 
+    /// <summary>Both halves folded, so an IPv4 address hashes to itself (the generated hash combines twice).</summary>
+    public override int GetHashCode() => ((ulong)Bits ^ (ulong)(Bits >> 64)).GetHashCode() ^ (IsV6 ? 0x5bd1e995 : 0);
+
+    /// <summary>"address:port", with the IPv6 address in brackets (RFC 3986 3.2.2).</summary>
+    public string WithPort(ushort port) => IsV6 ? $"[{this}]:{port}" : $"{this}:{port}";
+
     public int CompareTo(NetAddress other) => IsV6 != other.IsV6 ? IsV6.CompareTo(other.IsV6) : Bits.CompareTo(other.Bits);
 
     public override string ToString()
@@ -50,15 +56,41 @@ public sealed record DnsRecordFacts(string Name, string Type, string Data);
 public sealed record DnsFacts(
     ushort Id, bool IsResponse, string ResponseCode, IReadOnlyList<DnsRecordFacts> Questions, IReadOnlyList<DnsRecordFacts> Answers)
 {
-    /// <summary>The first question as "name type", the key for matching a response to its query.</summary>
-    public string QuestionKey => Questions.Count == 0 ? "" : $"{Questions[0].Name} {Questions[0].Type}";
+    /// <summary>The first question as "name type", the key for matching a response to its query (built once:
+    /// the tracker asks for it on every message).</summary>
+    public string QuestionKey { get; } = Questions.Count == 0 ? "" : $"{Questions[0].Name} {Questions[0].Type}";
 
-    /// <summary>The answer data in a canonical order, for comparing two answers to one query.</summary>
-    public string AnswerKey => string.Join(",", Answers.Select(a => $"{a.Type}={a.Data}").Order(StringComparer.Ordinal));
+    /// <summary>Whether <paramref name="other"/> gives the same response code and the same answer data, in any order.</summary>
+    public bool HasSameAnswers(DnsFacts other)
+    {
+        if (ResponseCode != other.ResponseCode || Answers.Count != other.Answers.Count)
+        {
+            return false;
+        }
+        // Answer sections are a handful of records: match each one to an unused equal one on the other side.
+        Span<bool> used = Answers.Count <= 64 ? stackalloc bool[Answers.Count] : new bool[Answers.Count];
+        foreach (var answer in Answers)
+        {
+            int match = -1;
+            for (int i = 0; i < other.Answers.Count && match < 0; i++)
+            {
+                if (!used[i] && other.Answers[i].Type == answer.Type && other.Answers[i].Data == answer.Data)
+                {
+                    match = i;
+                }
+            }
+            if (match < 0)
+            {
+                return false;
+            }
+            used[match] = true;
+        }
+        return true;
+    }
 }
 
 /// <summary>One FTP control line: a command (Verb, Argument) or a reply (Code, Text).</summary>
-public sealed record FtpFacts(bool IsCommand, string Verb, string Argument, int Code, string Text);
+public readonly record struct FtpFacts(bool IsCommand, string Verb, string Argument, int Code, string Text);
 
 /// <summary>One auth-protocol frame: the operation and the user it names; the password itself is never kept.</summary>
 public sealed record AuthFacts(string Operation, string? User, bool CarriesPassword, bool IsResponse);

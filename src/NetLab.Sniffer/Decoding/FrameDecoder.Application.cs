@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using NetLab.Protocols.Addressing;
 using NetLab.Protocols.Dhcp;
 using NetLab.Protocols.Dns;
 using NetLab.Protocols.Ftp;
@@ -11,6 +12,11 @@ public sealed partial class FrameDecoder
     private void DecodeDhcp(DecodedFrame frame, int offset, ReadOnlySpan<byte> payload)
     {
         var layer = AddLayer(frame, "dhcp", "Dynamic Host Configuration Protocol", offset, payload.Length);
+        if (!Detailed && !_summary.Enabled && DhcpMessageView.TryCreate(payload, out var valid) && valid.TryValidate(out _))
+        {
+            frame.Dhcp = FactsOf(valid);
+            return;
+        }
         _summary.Append("BOOTP/DHCP, ");
         if (!DhcpMessage.TryRead(payload, out var dhcp, out string? error) || dhcp is null)
         {
@@ -24,7 +30,7 @@ public sealed partial class FrameDecoder
             return;
         }
         bool reply = dhcp.Operation == DhcpOperation.BootReply;
-        string type = dhcp.MessageType is { } t ? t.ToString() : "BOOTP";
+        string type = MessageTypeName(dhcp.MessageType);
         var mac = dhcp.ClientMac;
         frame.Dhcp = new DhcpFacts(type, reply, dhcp.TransactionId, mac, dhcp.ClientAddress, dhcp.YourAddress,
             dhcp.ServerIdentifier, dhcp.RequestedIPAddress, dhcp.HostName);
@@ -85,7 +91,7 @@ public sealed partial class FrameDecoder
             layer.Add($"Option {(byte)option.Code} {name}", option.FormatValue() + (option.HasValidLength ? "" : " (bad length)"), 1);
         }
 
-        void AppendAddress(string name, NetLab.Protocols.Addressing.IPv4Address address)
+        void AppendAddress(string name, IPv4Address address)
         {
             if (!address.IsAny)
             {
@@ -93,6 +99,29 @@ public sealed partial class FrameDecoder
             }
         }
     }
+
+    /// <summary>The facts straight from the bytes, when nothing shows the fields (--quiet): the same values
+    /// <see cref="DhcpMessage"/> gives (options joined per RFC 3396) without building the message.</summary>
+    private static DhcpFacts FactsOf(DhcpMessageView view)
+    {
+        Span<byte> value = stackalloc byte[256];
+        DhcpMessageType? type = view.CopyJoinedOption(DhcpOptionCode.MessageType, value) == 1 ? (DhcpMessageType)value[0] : null;
+        IPv4Address? server = view.CopyJoinedOption(DhcpOptionCode.ServerIdentifier, value) == 4 ? IPv4Address.Read(value) : null;
+        IPv4Address? requested = view.CopyJoinedOption(DhcpOptionCode.RequestedIPAddress, value) == 4 ? IPv4Address.Read(value) : null;
+        int nameLength = view.CopyJoinedOption(DhcpOptionCode.HostName, value);
+        if (nameLength > value.Length)
+        {
+            value = new byte[nameLength];
+            view.CopyJoinedOption(DhcpOptionCode.HostName, value);
+        }
+        string? hostName = nameLength > 0 ? DhcpOption.TextOf(value[..nameLength]) : null;
+        return new DhcpFacts(MessageTypeName(type), view.Operation == DhcpOperation.BootReply, view.TransactionId, view.ClientMac,
+            view.ClientAddress, view.YourAddress, server, requested, hostName);
+    }
+
+    private static readonly string[] MessageTypeNames = [.. Enumerable.Range(0, 256).Select(i => ((DhcpMessageType)i).ToString())];
+
+    private static string MessageTypeName(DhcpMessageType? type) => type is { } t ? MessageTypeNames[(byte)t] : "BOOTP";
 
     private static bool LooksLikeDns(ReadOnlySpan<byte> payload) =>
         payload.Length >= DnsHeader.Size
@@ -121,8 +150,17 @@ public sealed partial class FrameDecoder
             return;
         }
 
-        var questions = dns.Questions.Select(q => new DnsRecordFacts(DnsName.ToFqdn(q.Name), DnsMessage.TypeName(q.Type), "")).ToList();
-        var answers = dns.Answers.Select(a => new DnsRecordFacts(DnsName.ToFqdn(a.Name), DnsMessage.TypeName(a.Type), a.Data.ToString() ?? "")).ToList();
+        var questions = new DnsRecordFacts[dns.Questions.Count];
+        for (int i = 0; i < questions.Length; i++)
+        {
+            questions[i] = new DnsRecordFacts(DnsName.ToFqdn(dns.Questions[i].Name), DnsMessage.TypeName(dns.Questions[i].Type), "");
+        }
+        var answers = new DnsRecordFacts[dns.Answers.Count];
+        for (int i = 0; i < answers.Length; i++)
+        {
+            var answer = dns.Answers[i];
+            answers[i] = new DnsRecordFacts(DnsName.ToFqdn(answer.Name), DnsMessage.TypeName(answer.Type), answer.Data.ToString() ?? "");
+        }
         frame.Dns = new DnsFacts(dns.Id, dns.IsResponse, RcodeName(dns.ResponseCode), questions, answers);
 
         AppendDnsHeader(dns.Id, dns.IsResponse, dns.OpCode, dns.ResponseCode, dns.IsAuthoritative, dns.RecursionDesired,
@@ -271,7 +309,9 @@ public sealed partial class FrameDecoder
         }
     }
 
-    private static string RcodeName(DnsResponseCode rcode) => Enum.IsDefined(rcode) ? rcode.ToString() : $"Resp{(ushort)rcode}";
+    private static string RcodeName(DnsResponseCode rcode) => RcodeNames.TryGetValue(rcode, out string? name) ? name : $"Resp{(ushort)rcode}";
+
+    private static readonly Dictionary<DnsResponseCode, string> RcodeNames = Enum.GetValues<DnsResponseCode>().Distinct().ToDictionary(r => r, r => r.ToString());
 
     /// <summary>One answer as tcpdump prints it without -v: type and data for the common types, the type alone otherwise.</summary>
     private static string AnswerText(DnsResourceRecord record) => record.Data switch
@@ -286,7 +326,7 @@ public sealed partial class FrameDecoder
     private void DecodeFtp(DecodedFrame frame, int offset, ReadOnlySpan<byte> payload, bool fromClient)
     {
         var layer = AddLayer(frame, "ftp", "File Transfer Protocol", offset, payload.Length);
-        var lines = new List<FtpFacts>();
+        var lines = frame.StartFtpLines();
         var text = _summary.Enabled ? new StringBuilder() : null;
         int start = 0;
         while (start < payload.Length)
@@ -330,7 +370,6 @@ public sealed partial class FrameDecoder
                 layer.Add(fromClient ? "Unparsed request line" : "Continuation", Encoding.UTF8.GetString(line).TrimEnd('\r', '\n'), 1);
             }
         }
-        frame.Ftp = lines;
         _summary.Append(": FTP: ").Append(text is { Length: > 0 } ? text.ToString() : "(continuation)");
     }
 }

@@ -88,13 +88,7 @@ public class DhcpMessageTests
     [Fact]
     public void TryRead_OverloadedFileAndSname_ReadsOptionsFieldThenFileThenSname()
     {
-        var sname = new byte[64];
-        byte[] snameOptions = [12, 3, (byte)'b', (byte)'o', (byte)'x', 255];
-        snameOptions.CopyTo(sname, 0);
-        var file = new byte[128];
-        byte[] fileOptions = [15, 3, (byte)'l', (byte)'a', (byte)'b', 12, 2, (byte)'-', (byte)'1', 255];
-        fileOptions.CopyTo(file, 0);
-        byte[] wire = BuildRaw(options: [53, 1, 2, 52, 1, 3, 12, 4, (byte)'m', (byte)'y', (byte)'-', (byte)'-', 255], sname: sname, file: file);
+        byte[] wire = OverloadedWire();
 
         Assert.True(DhcpMessage.TryRead(wire, out var message, out string? error), error);
         Assert.Equal(DhcpOverloadedFields.File | DhcpOverloadedFields.ServerName, message!.OverloadedFields);
@@ -284,6 +278,58 @@ public class DhcpMessageTests
         }
         // The mutations must leave many messages valid, or the round-trip check above tests nothing.
         Assert.InRange(parsed, 1_000, 100_000);
+    }
+
+    [Fact]
+    public void View_ValidatesAndJoinsOptionsAsTryReadDoes()
+    {
+        // The sniffer's quiet path reads facts through the view: it must accept, reject and join exactly as TryRead.
+        var random = new Random(20261122);
+        byte[][] seeds = [DhcpTestMessages.Discover().ToArray(), DhcpTestMessages.Offer().ToArray(), DhcpTestMessages.LongOption().ToArray(), OverloadedWire()];
+        int parsed = 0, rejected = 0;
+        for (int i = 0; i < 50_000; i++)
+        {
+            byte[] frame = i < seeds.Length ? seeds[i] : Mutate(seeds[i % seeds.Length], random);
+            bool read = DhcpMessage.TryRead(frame, out var message, out string? error);
+            if (!DhcpMessageView.TryCreate(frame, out var view))
+            {
+                Assert.False(read);
+                continue;
+            }
+            Assert.Equal(read, view.TryValidate(out string? viewError));
+            if (!read)
+            {
+                Assert.Equal(error, viewError);
+                rejected++;
+                continue;
+            }
+            parsed++;
+            var joined = new byte[1024];
+            foreach (var option in message!.Options)
+            {
+                int length = view.CopyJoinedOption(option.Code, joined);
+                Assert.Equal(option.Data.ToArray(), joined.AsSpan(0, Math.Min(length, joined.Length)).ToArray());
+            }
+            Assert.Equal(-1, view.CopyJoinedOption(DhcpOptionCode.OptionOverload, joined));
+        }
+        Assert.InRange(parsed, 1_000, 50_000);
+        Assert.InRange(rejected, 1_000, 50_000);
+
+        Assert.True(DhcpMessageView.TryCreate(OverloadedWire(), out var overloaded));
+        var name = new byte[4];
+        Assert.Equal(9, overloaded.CopyJoinedOption(DhcpOptionCode.HostName, name)); // "my---1box" does not fit: the length says so
+        Assert.Equal("my--"u8.ToArray(), name);
+    }
+
+    private static byte[] OverloadedWire()
+    {
+        var sname = new byte[64];
+        byte[] snameOptions = [12, 3, (byte)'b', (byte)'o', (byte)'x', 255];
+        snameOptions.CopyTo(sname, 0);
+        var file = new byte[128];
+        byte[] fileOptions = [15, 3, (byte)'l', (byte)'a', (byte)'b', 12, 2, (byte)'-', (byte)'1', 255];
+        fileOptions.CopyTo(file, 0);
+        return BuildRaw(options: [53, 1, 2, 52, 1, 3, 12, 4, (byte)'m', (byte)'y', (byte)'-', (byte)'-', 255], sname: sname, file: file);
     }
 
     private static byte[] Mutate(byte[] seed, Random random)
