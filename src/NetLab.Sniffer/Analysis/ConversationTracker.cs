@@ -74,14 +74,12 @@ public sealed class ConversationTracker
 
     private readonly record struct Key(int Protocol, Endpoint Low, Endpoint High)
     {
-        // Looked up for every TCP and UDP frame: a cheap mix instead of the generated nested HashCode.Combine.
+        // Looked up for every TCP and UDP frame: one combine over the parts instead of the generated hash of each nested struct.
         public override int GetHashCode() => HashCode.Combine(Low.Address.GetHashCode(), Low.Port | (High.Port << 16), High.Address.GetHashCode(), Protocol);
     }
 
     private sealed class Flow(DateTimeOffset first, Endpoint initiator, Talker initiatorTalker, Talker responderTalker)
     {
-        public Talker InitiatorTalker { get; } = initiatorTalker;
-        public Talker ResponderTalker { get; } = responderTalker;
         private DateTimeOffset? _synTime;
         private bool _synAckSeen;
         // Highest sequence number end seen per direction; null until that side sent a segment.
@@ -91,6 +89,8 @@ public sealed class ConversationTracker
         public DateTimeOffset First { get; } = first;
         public DateTimeOffset Last { get; set; } = first;
         public Endpoint Initiator { get; } = initiator;
+        public Talker InitiatorTalker { get; } = initiatorTalker;
+        public Talker ResponderTalker { get; } = responderTalker;
         public long Frames { get; set; }
         public long Bytes { get; set; }
         public long BytesFromInitiator { get; set; }
