@@ -247,7 +247,7 @@ public sealed class DhcpMessage
             error = $"truncated: {buffer.Length} octets, the BOOTP fixed part needs {DhcpMessageView.FixedLength}";
             return false;
         }
-        if (!view.TryValidate(out error))
+        if (!view.TryCheckFixedPart(out error))
         {
             return false;
         }
@@ -273,9 +273,9 @@ public sealed class DhcpMessage
         {
             result.BootpVendorArea = buffer[DhcpMessageView.FixedLength..].ToArray();
         }
-        else
+        else if (!DhcpOptionAssembler.TryReadOptions(buffer, result, out error))
         {
-            DhcpOptionAssembler.ReadOptions(buffer, result);
+            return false;
         }
         message = result;
         return true;

@@ -82,6 +82,25 @@ public readonly ref struct DhcpMessageView
     /// option framing in every area, End, option 52) without building the message.</summary>
     public bool TryValidate([NotNullWhen(false)] out string? error)
     {
+        if (!TryCheckFixedPart(out error))
+        {
+            return false;
+        }
+        if (!HasMagicCookie)
+        {
+            return true;
+        }
+        var reader = new DhcpOptionInstanceReader(_buffer);
+        while (reader.TryReadNext(out _, out _, out _))
+        {
+        }
+        error = reader.Error;
+        return error is null;
+    }
+
+    /// <summary>The checks before the options: a vendor area is present and chaddr's length fits.</summary>
+    internal bool TryCheckFixedPart([NotNullWhen(false)] out string? error)
+    {
         if (_buffer.Length < OptionsOffset)
         {
             // Even plain BOOTP (RFC 951) has a vendor area; what ends within the cookie's four octets was cut short.
@@ -94,16 +113,7 @@ public readonly ref struct DhcpMessageView
             return false;
         }
         error = null;
-        if (!HasMagicCookie)
-        {
-            return true;
-        }
-        var reader = new DhcpOptionInstanceReader(_buffer);
-        while (reader.TryReadNext(out _, out _, out _))
-        {
-        }
-        error = reader.Error;
-        return error is null;
+        return true;
     }
 
     /// <summary>Copies an option's data joined over all its instances and areas (RFC 3396) into

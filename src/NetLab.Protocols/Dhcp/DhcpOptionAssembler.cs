@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace NetLab.Protocols.Dhcp;
 
 /// <summary>Option framing across the areas of a message: RFC 3396 splitting and joining, RFC 2132 9.3 overload.</summary>
@@ -98,15 +100,20 @@ internal static class DhcpOptionAssembler
     }
 
     /// <summary>Collects the instances of every option in the order RFC 3396 6 gives (options field, then
-    /// file, then sname when overloaded) and joins instances of the same code. The message must have passed
-    /// <see cref="DhcpMessageView.TryValidate"/>.</summary>
-    public static void ReadOptions(ReadOnlySpan<byte> buffer, DhcpMessage message)
+    /// file, then sname when overloaded) and joins instances of the same code; the walk checks the framing
+    /// as it goes, so the options are read once.</summary>
+    public static bool TryReadOptions(ReadOnlySpan<byte> buffer, DhcpMessage message, [NotNullWhen(false)] out string? error)
     {
         var instances = new List<(byte Code, int Offset, int Length)>();
         var reader = new DhcpOptionInstanceReader(buffer);
         while (reader.TryReadNext(out var code, out int offset, out int length))
         {
             instances.Add(((byte)code, offset, length));
+        }
+        error = reader.Error;
+        if (error is not null)
+        {
+            return false;
         }
         // The fields held options, not a server or file name.
         if (reader.Overload.HasFlag(DhcpOverloadedFields.File))
@@ -119,6 +126,7 @@ internal static class DhcpOptionAssembler
         }
         message.SetOverloadedFields(reader.Overload);
         Join(buffer, instances, message.Options);
+        return true;
     }
 
     private static void Join(ReadOnlySpan<byte> buffer, List<(byte Code, int Offset, int Length)> instances, List<DhcpOption> options)

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using NetLab.Protocols.Text;
 
 namespace NetLab.Protocols.Dns;
 
@@ -209,10 +210,7 @@ public sealed class DnsMessage
 
     /// <summary>The mnemonic of a type (A, MX, ...) or TYPEnnn for unknown ones (RFC 3597 5).</summary>
     public static string TypeName(DnsRecordType type) =>
-        TypeNames.TryGetValue(type, out string? name) ? name : "TYPE" + ((ushort)type).ToString(CultureInfo.InvariantCulture);
-
-    /// <summary>The mnemonics, made once: a sniffer names the type of every record it sees.</summary>
-    private static readonly Dictionary<DnsRecordType, string> TypeNames = Enum.GetValues<DnsRecordType>().Distinct().ToDictionary(t => t, t => t.ToString());
+        EnumNames<DnsRecordType>.TryGet(type, out string name) ? name : "TYPE" + ((ushort)type).ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Parses a type mnemonic or TYPEnnn (case-insensitive).</summary>
     public static bool TryParseType(string text, out DnsRecordType type)

@@ -4,6 +4,7 @@ using NetLab.Protocols.Addressing;
 using NetLab.Protocols.Dhcp;
 using NetLab.Protocols.Dns;
 using NetLab.Protocols.Ftp;
+using NetLab.Protocols.Text;
 
 namespace NetLab.Sniffer.Decoding;
 
@@ -119,9 +120,8 @@ public sealed partial class FrameDecoder
             view.ClientAddress, view.YourAddress, server, requested, hostName);
     }
 
-    private static readonly string[] MessageTypeNames = [.. Enumerable.Range(0, 256).Select(i => ((DhcpMessageType)i).ToString())];
-
-    private static string MessageTypeName(DhcpMessageType? type) => type is { } t ? MessageTypeNames[(byte)t] : "BOOTP";
+    private static string MessageTypeName(DhcpMessageType? type) =>
+        type is not { } t ? "BOOTP" : EnumNames<DhcpMessageType>.TryGet(t, out string name) ? name : t.ToString();
 
     private static bool LooksLikeDns(ReadOnlySpan<byte> payload) =>
         payload.Length >= DnsHeader.Size
@@ -309,9 +309,7 @@ public sealed partial class FrameDecoder
         }
     }
 
-    private static string RcodeName(DnsResponseCode rcode) => RcodeNames.TryGetValue(rcode, out string? name) ? name : $"Resp{(ushort)rcode}";
-
-    private static readonly Dictionary<DnsResponseCode, string> RcodeNames = Enum.GetValues<DnsResponseCode>().Distinct().ToDictionary(r => r, r => r.ToString());
+    private static string RcodeName(DnsResponseCode rcode) => EnumNames<DnsResponseCode>.TryGet(rcode, out string name) ? name : $"Resp{(ushort)rcode}";
 
     /// <summary>One answer as tcpdump prints it without -v: type and data for the common types, the type alone otherwise.</summary>
     private static string AnswerText(DnsResourceRecord record) => record.Data switch
