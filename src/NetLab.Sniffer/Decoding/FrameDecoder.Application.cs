@@ -18,6 +18,11 @@ public sealed partial class FrameDecoder
             frame.Dhcp = FactsOf(valid);
             return;
         }
+        DecodeDhcpMessage(frame, layer, payload);
+    }
+
+    private void DecodeDhcpMessage(DecodedFrame frame, Layer layer, ReadOnlySpan<byte> payload)
+    {
         _summary.Append("BOOTP/DHCP, ");
         if (!DhcpMessage.TryRead(payload, out var dhcp, out string? error) || dhcp is null)
         {
@@ -67,10 +72,24 @@ public sealed partial class FrameDecoder
             _summary.Append($", server-id {server}");
         }
 
-        if (!Detailed)
+        if (Detailed)
         {
-            return;
+            AddDhcpFields(layer, dhcp);
         }
+
+        void AppendAddress(string name, IPv4Address address)
+        {
+            if (!address.IsAny)
+            {
+                _summary.Append($", {name} {address}");
+            }
+        }
+    }
+
+    private static void AddDhcpFields(Layer layer, DhcpMessage dhcp)
+    {
+        bool reply = dhcp.Operation == DhcpOperation.BootReply;
+        var mac = dhcp.ClientMac;
         layer.Add("Message type", $"Boot {(reply ? "Reply" : "Request")} ({(byte)dhcp.Operation})");
         layer.Add("Hardware type", $"{dhcp.HardwareType}");
         layer.Add("Hardware address length", $"{dhcp.HardwareAddressLength}");
@@ -90,14 +109,6 @@ public sealed partial class FrameDecoder
         {
             string name = Enum.IsDefined(option.Code) ? option.Code.ToString() : "Unknown";
             layer.Add($"Option {(byte)option.Code} {name}", option.FormatValue() + (option.HasValidLength ? "" : " (bad length)"), 1);
-        }
-
-        void AppendAddress(string name, IPv4Address address)
-        {
-            if (!address.IsAny)
-            {
-                _summary.Append($", {name} {address}");
-            }
         }
     }
 
@@ -163,6 +174,18 @@ public sealed partial class FrameDecoder
         }
         frame.Dns = new DnsFacts(dns.Id, dns.IsResponse, RcodeName(dns.ResponseCode), questions, answers);
 
+        if (_summary.Enabled)
+        {
+            AppendDnsSummary(dns, length);
+        }
+        if (Detailed)
+        {
+            AddDnsFields(layer, dns);
+        }
+    }
+
+    private void AppendDnsSummary(DnsMessage dns, int length)
+    {
         AppendDnsHeader(dns.Id, dns.IsResponse, dns.OpCode, dns.ResponseCode, dns.IsAuthoritative, dns.RecursionDesired,
             dns.RecursionAvailable, dns.IsTruncated, dns.AuthenticData, dns.CheckingDisabled);
         if (!dns.IsResponse)
@@ -188,30 +211,30 @@ public sealed partial class FrameDecoder
             _summary.Append($" {dns.Answers.Count}/{dns.Authorities.Count}/{dns.Additionals.Count}");
             for (int i = 0; i < dns.Answers.Count; i++)
             {
-                _summary.Append(i == 0 ? " " : ", ").Append(_summary.Enabled ? AnswerText(dns.Answers[i]) : null);
+                _summary.Append(i == 0 ? " " : ", ").Append(AnswerText(dns.Answers[i]));
             }
         }
         _summary.Append($" ({length})");
+    }
 
-        if (Detailed)
+    private static void AddDnsFields(Layer layer, DnsMessage dns)
+    {
+        layer.Add("Transaction ID", $"0x{dns.Id:x4} ({dns.Id})");
+        layer.Add("Flags", $"0x{dns.Header.Flags:x4} ({(dns.IsResponse ? "response" : "query")}, opcode {dns.OpCode}"
+            + $"{(dns.IsAuthoritative ? ", authoritative" : "")}{(dns.IsTruncated ? ", truncated" : "")}"
+            + $"{(dns.RecursionDesired ? ", recursion desired" : "")}{(dns.RecursionAvailable ? ", recursion available" : "")}"
+            + $"{(dns.AuthenticData ? ", authentic data" : "")}{(dns.CheckingDisabled ? ", checking disabled" : "")}, rcode {RcodeName(dns.ResponseCode)})");
+        layer.Add("Questions", $"{dns.Questions.Count}");
+        layer.Add("Answer RRs", $"{dns.Answers.Count}");
+        layer.Add("Authority RRs", $"{dns.Authorities.Count}");
+        layer.Add("Additional RRs", $"{dns.Additionals.Count}");
+        foreach (var q in dns.Questions)
         {
-            layer.Add("Transaction ID", $"0x{dns.Id:x4} ({dns.Id})");
-            layer.Add("Flags", $"0x{dns.Header.Flags:x4} ({(dns.IsResponse ? "response" : "query")}, opcode {dns.OpCode}"
-                + $"{(dns.IsAuthoritative ? ", authoritative" : "")}{(dns.IsTruncated ? ", truncated" : "")}"
-                + $"{(dns.RecursionDesired ? ", recursion desired" : "")}{(dns.RecursionAvailable ? ", recursion available" : "")}"
-                + $"{(dns.AuthenticData ? ", authentic data" : "")}{(dns.CheckingDisabled ? ", checking disabled" : "")}, rcode {RcodeName(dns.ResponseCode)})");
-            layer.Add("Questions", $"{dns.Questions.Count}");
-            layer.Add("Answer RRs", $"{dns.Answers.Count}");
-            layer.Add("Authority RRs", $"{dns.Authorities.Count}");
-            layer.Add("Additional RRs", $"{dns.Additionals.Count}");
-            foreach (var q in dns.Questions)
-            {
-                layer.Add("Question", $"{DnsName.ToFqdn(q.Name)} {q.Class} {DnsMessage.TypeName(q.Type)}", 1);
-            }
-            AddRecords(layer, "Answer", dns.Answers);
-            AddRecords(layer, "Authority", dns.Authorities);
-            AddRecords(layer, "Additional", dns.Additionals);
+            layer.Add("Question", $"{DnsName.ToFqdn(q.Name)} {q.Class} {DnsMessage.TypeName(q.Type)}", 1);
         }
+        AddRecords(layer, "Answer", dns.Answers);
+        AddRecords(layer, "Authority", dns.Authorities);
+        AddRecords(layer, "Additional", dns.Additionals);
     }
 
     /// <summary>A message the codec rejects (cut by the snap length, or a bad name or pointer): show the header
@@ -343,24 +366,17 @@ public sealed partial class FrameDecoder
                     (frame.SensitiveRanges ??= []).Add((secretStart, Math.Max(0, line.Length - 5)));
                 }
                 lines.Add(new FtpFacts(true, command.Verb, argument, 0, ""));
-                text?.Append(text.Length == 0 ? "" : " | ").Append(command.Verb).Append(argument.Length > 0 ? " " + argument : "");
-                if (Detailed)
+                if (text is not null || Detailed)
                 {
-                    layer.Add("Request command", command.Verb);
-                    if (argument.Length > 0)
-                    {
-                        layer.Add("Request argument", argument, 1);
-                    }
+                    DescribeFtpCommand(layer, text, command.Verb, argument);
                 }
             }
             else if (!fromClient && FtpReplyLine.TryParse(line, out var reply))
             {
                 lines.Add(new FtpFacts(false, "", "", reply.Code, reply.Text));
-                text?.Append(text.Length == 0 ? "" : " | ").Append(CultureInfo.InvariantCulture, $"{reply.Code:D3}{(reply.IsLast ? ' ' : '-')}{reply.Text}");
-                if (Detailed)
+                if (text is not null || Detailed)
                 {
-                    layer.Add("Response code", $"{reply.Code}");
-                    layer.Add("Response text", reply.Text, 1);
+                    DescribeFtpReply(layer, text, reply);
                 }
             }
             else if (Detailed)
@@ -369,5 +385,28 @@ public sealed partial class FrameDecoder
             }
         }
         _summary.Append(": FTP: ").Append(text is { Length: > 0 } ? text.ToString() : "(continuation)");
+    }
+
+    private void DescribeFtpCommand(Layer layer, StringBuilder? text, string verb, string argument)
+    {
+        text?.Append(text.Length == 0 ? "" : " | ").Append(verb).Append(argument.Length > 0 ? " " + argument : "");
+        if (Detailed)
+        {
+            layer.Add("Request command", verb);
+            if (argument.Length > 0)
+            {
+                layer.Add("Request argument", argument, 1);
+            }
+        }
+    }
+
+    private void DescribeFtpReply(Layer layer, StringBuilder? text, FtpReplyLine reply)
+    {
+        text?.Append(text.Length == 0 ? "" : " | ").Append(CultureInfo.InvariantCulture, $"{reply.Code:D3}{(reply.IsLast ? ' ' : '-')}{reply.Text}");
+        if (Detailed)
+        {
+            layer.Add("Response code", $"{reply.Code}");
+            layer.Add("Response text", reply.Text, 1);
+        }
     }
 }

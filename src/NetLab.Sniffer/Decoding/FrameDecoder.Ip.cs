@@ -38,39 +38,14 @@ public sealed partial class FrameDecoder
             offset, Math.Min(span.Length, IPv4Header.MinimumLength));
         if (!IPv4Header.TryRead(span, out var ip, out int headerLength))
         {
-            if (!quoted)
-            {
-                _summary.Append("IP");
-                Broken(frame, layer, span.Length >= 1 ? Math.Max(IPv4Header.MinimumLength, (span[0] & 0x0F) * 4) : IPv4Header.MinimumLength,
-                    span.Length >= 1 && (span[0] >> 4) != 4 ? $"version {span[0] >> 4}, not 4" : "bad header length");
-            }
-            else
-            {
-                layer.MarkBroken(LayerStatus.Truncated, "quoted header cut short");
-            }
+            IPv4Unreadable(frame, layer, span, quoted);
             return;
         }
         layer.Length = headerLength;
         int end = offset + Math.Min(ip.TotalLength, span.Length);
         if (Detailed)
         {
-            layer.Add("Version", "4");
-            layer.Add("Header length", $"{headerLength} bytes ({headerLength / 4})");
-            layer.Add("DSCP", $"{ip.Dscp}");
-            layer.Add("ECN", $"{ip.Ecn}");
-            layer.Add("Total length", $"{ip.TotalLength}");
-            layer.Add("Identification", $"0x{ip.Identification:x4} ({ip.Identification})");
-            layer.Add("Flags", ip.DontFragment ? "DF" : ip.MoreFragments ? "MF" : "none");
-            layer.Add("Fragment offset", $"{ip.FragmentOffsetBytes}");
-            layer.Add("Time to live", $"{ip.Ttl}");
-            layer.Add("Protocol", $"{ProtocolName(ip.Protocol)} ({(byte)ip.Protocol})");
-            layer.Add("Header checksum", $"0x{ip.HeaderChecksum:x4} [{(ip.HeaderChecksumValid ? "correct" : "INCORRECT")}]");
-            layer.Add("Source", ip.Source.ToString());
-            layer.Add("Destination", ip.Destination.ToString());
-            if (ip.OptionsLength > 0)
-            {
-                layer.Add("Options", $"{ip.OptionsLength} bytes");
-            }
+            AddIPv4Fields(layer, ip, headerLength);
         }
         if (quoted)
         {
@@ -94,12 +69,47 @@ public sealed partial class FrameDecoder
         }
         if (ip.FragmentOffset != 0)
         {
-            _summary.Append(
-                $"{ip.Source} > {ip.Destination}: ip-proto-{(byte)ip.Protocol} (frag {ip.Identification}:{ip.PayloadLength}@{ip.FragmentOffsetBytes}{(ip.MoreFragments ? "+" : "")})");
+            AppendFragment(ip);
             return;
         }
         DecodeTransport(frame, offset + headerLength, ip.Protocol, new IpContext(false, ip.Source, ip.Destination, default, default, end, false));
     }
+
+    private void IPv4Unreadable(DecodedFrame frame, Layer layer, ReadOnlySpan<byte> span, bool quoted)
+    {
+        if (quoted)
+        {
+            layer.MarkBroken(LayerStatus.Truncated, "quoted header cut short");
+            return;
+        }
+        _summary.Append("IP");
+        Broken(frame, layer, span.Length >= 1 ? Math.Max(IPv4Header.MinimumLength, (span[0] & 0x0F) * 4) : IPv4Header.MinimumLength,
+            span.Length >= 1 && (span[0] >> 4) != 4 ? $"version {span[0] >> 4}, not 4" : "bad header length");
+    }
+
+    private static void AddIPv4Fields(Layer layer, IPv4Header ip, int headerLength)
+    {
+        layer.Add("Version", "4");
+        layer.Add("Header length", $"{headerLength} bytes ({headerLength / 4})");
+        layer.Add("DSCP", $"{ip.Dscp}");
+        layer.Add("ECN", $"{ip.Ecn}");
+        layer.Add("Total length", $"{ip.TotalLength}");
+        layer.Add("Identification", $"0x{ip.Identification:x4} ({ip.Identification})");
+        layer.Add("Flags", ip.DontFragment ? "DF" : ip.MoreFragments ? "MF" : "none");
+        layer.Add("Fragment offset", $"{ip.FragmentOffsetBytes}");
+        layer.Add("Time to live", $"{ip.Ttl}");
+        layer.Add("Protocol", $"{ProtocolName(ip.Protocol)} ({(byte)ip.Protocol})");
+        layer.Add("Header checksum", $"0x{ip.HeaderChecksum:x4} [{(ip.HeaderChecksumValid ? "correct" : "INCORRECT")}]");
+        layer.Add("Source", ip.Source.ToString());
+        layer.Add("Destination", ip.Destination.ToString());
+        if (ip.OptionsLength > 0)
+        {
+            layer.Add("Options", $"{ip.OptionsLength} bytes");
+        }
+    }
+
+    private void AppendFragment(IPv4Header ip) => _summary.Append(
+        $"{ip.Source} > {ip.Destination}: ip-proto-{(byte)ip.Protocol} (frag {ip.Identification}:{ip.PayloadLength}@{ip.FragmentOffsetBytes}{(ip.MoreFragments ? "+" : "")})");
 
     private void DecodeIPv6(DecodedFrame frame, int offset)
     {

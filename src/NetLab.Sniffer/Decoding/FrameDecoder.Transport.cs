@@ -15,25 +15,14 @@ public sealed partial class FrameDecoder
         var layer = AddLayer(frame, "udp", "User Datagram Protocol", offset, Math.Min(span.Length, UdpHeader.Length));
         if (!UdpHeader.TryRead(span, out var udp, out _))
         {
-            if (!ip.Quoted)
-            {
-                _summary.Append($"{ip.Source} > {ip.Destination}: UDP");
-                Broken(frame, layer, UdpHeader.Length, span.Length < UdpHeader.Length ? "shorter than a UDP header" : "length field under 8");
-            }
-            else
-            {
-                layer.MarkBroken(LayerStatus.Truncated, "quoted header cut short");
-            }
+            TransportUnreadable(frame, layer, ip, "UDP", UdpHeader.Length, span.Length < UdpHeader.Length ? "shorter than a UDP header" : "length field under 8");
             return;
         }
         int declaredEnd = offset + udp.TotalLength;
         int end = Math.Min(declaredEnd, ip.PayloadEnd);
         if (Detailed)
         {
-            layer.Add("Source port", $"{udp.SourcePort}");
-            layer.Add("Destination port", $"{udp.DestinationPort}");
-            layer.Add("Length", $"{udp.TotalLength}");
-            layer.Add("Checksum", ip.Quoted ? $"0x{udp.Checksum:x4}" : ChecksumText(frame, ip, IpProtocol.Udp, udp.Checksum, offset, declaredEnd));
+            AddUdpFields(frame, layer, ip, udp, offset, declaredEnd);
         }
         if (ip.Quoted)
         {
@@ -75,6 +64,27 @@ public sealed partial class FrameDecoder
         _summary.Append($"UDP, length {udp.PayloadLength}");
     }
 
+    /// <summary>A transport header that cannot be read: marked broken, or only cut short when quoted in an ICMP error
+    /// (which carries the first eight bytes of it, RFC 792).</summary>
+    private void TransportUnreadable(DecodedFrame frame, Layer layer, IpContext ip, string protocol, int needed, string problem)
+    {
+        if (ip.Quoted)
+        {
+            layer.MarkBroken(LayerStatus.Truncated, protocol == "TCP" ? "quoted header cut short (ICMP quotes 8 bytes)" : "quoted header cut short");
+            return;
+        }
+        _summary.Append($"{ip.Source} > {ip.Destination}: {protocol}");
+        Broken(frame, layer, needed, problem);
+    }
+
+    private static void AddUdpFields(DecodedFrame frame, Layer layer, IpContext ip, UdpHeader udp, int offset, int declaredEnd)
+    {
+        layer.Add("Source port", $"{udp.SourcePort}");
+        layer.Add("Destination port", $"{udp.DestinationPort}");
+        layer.Add("Length", $"{udp.TotalLength}");
+        layer.Add("Checksum", ip.Quoted ? $"0x{udp.Checksum:x4}" : ChecksumText(frame, ip, IpProtocol.Udp, udp.Checksum, offset, declaredEnd));
+    }
+
     private static bool IsPort(UdpHeader udp, ushort port) => udp.SourcePort == port || udp.DestinationPort == port;
 
     private void DecodeTcp(DecodedFrame frame, int offset, IpContext ip)
@@ -83,40 +93,16 @@ public sealed partial class FrameDecoder
         var layer = AddLayer(frame, "tcp", "Transmission Control Protocol", offset, Math.Min(span.Length, TcpHeader.MinimumLength));
         if (!TcpHeader.TryRead(span, out var tcp, out int headerLength))
         {
-            if (!ip.Quoted)
-            {
-                _summary.Append($"{ip.Source} > {ip.Destination}: TCP");
-                int needed = span.Length >= 13 ? Math.Max(TcpHeader.MinimumLength, (span[12] >> 4) * 4) : TcpHeader.MinimumLength;
-                Broken(frame, layer, needed, span.Length >= 13 && (span[12] >> 4) < 5 ? $"data offset {span[12] >> 4} under 5" : "header cut short");
-            }
-            else
-            {
-                // ICMP errors quote only the first eight bytes of the transport header (RFC 792).
-                layer.MarkBroken(LayerStatus.Truncated, "quoted header cut short (ICMP quotes 8 bytes)");
-            }
+            TransportUnreadable(frame, layer, ip, "TCP",
+                span.Length >= 13 ? Math.Max(TcpHeader.MinimumLength, (span[12] >> 4) * 4) : TcpHeader.MinimumLength,
+                span.Length >= 13 && (span[12] >> 4) < 5 ? $"data offset {span[12] >> 4} under 5" : "header cut short");
             return;
         }
         layer.Length = headerLength;
         int payloadLength = Math.Max(0, ip.PayloadEnd - offset - headerLength);
         if (Detailed)
         {
-            layer.Add("Source port", $"{tcp.SourcePort}");
-            layer.Add("Destination port", $"{tcp.DestinationPort}");
-            layer.Add("Sequence number", $"{tcp.Sequence}");
-            layer.Add("Acknowledgment number", $"{tcp.Acknowledgment}");
-            layer.Add("Header length", $"{headerLength} bytes ({tcp.DataOffset})");
-            layer.Add("Flags", $"0x{(ushort)tcp.Flags:x3} ({FlagNames(tcp.Flags)})");
-            layer.Add("Window", $"{tcp.Window}");
-            layer.Add("Checksum", ip.Quoted ? $"0x{tcp.Checksum:x4}" : ChecksumText(frame, ip, IpProtocol.Tcp, tcp.Checksum, offset, ip.PayloadEnd));
-            layer.Add("Urgent pointer", $"{tcp.UrgentPointer}");
-            if (headerLength > TcpHeader.MinimumLength)
-            {
-                layer.Add("Options", $"[{OptionsText(span[TcpHeader.MinimumLength..headerLength])}]{(tcp.OptionsValid ? "" : " (malformed)")}");
-            }
-            if (payloadLength > 0)
-            {
-                layer.Add("Payload", $"{payloadLength} bytes");
-            }
+            AddTcpFields(frame, layer, ip, tcp, span[..headerLength], offset, payloadLength);
         }
         if (ip.Quoted)
         {
@@ -138,6 +124,27 @@ public sealed partial class FrameDecoder
         if (payloadLength > 0)
         {
             DecodeTcpPayload(frame, tcp, offset + headerLength, payloadLength);
+        }
+    }
+
+    private static void AddTcpFields(DecodedFrame frame, Layer layer, IpContext ip, in TcpHeader tcp, ReadOnlySpan<byte> header, int offset, int payloadLength)
+    {
+        layer.Add("Source port", $"{tcp.SourcePort}");
+        layer.Add("Destination port", $"{tcp.DestinationPort}");
+        layer.Add("Sequence number", $"{tcp.Sequence}");
+        layer.Add("Acknowledgment number", $"{tcp.Acknowledgment}");
+        layer.Add("Header length", $"{header.Length} bytes ({tcp.DataOffset})");
+        layer.Add("Flags", $"0x{(ushort)tcp.Flags:x3} ({FlagNames(tcp.Flags)})");
+        layer.Add("Window", $"{tcp.Window}");
+        layer.Add("Checksum", ip.Quoted ? $"0x{tcp.Checksum:x4}" : ChecksumText(frame, ip, IpProtocol.Tcp, tcp.Checksum, offset, ip.PayloadEnd));
+        layer.Add("Urgent pointer", $"{tcp.UrgentPointer}");
+        if (header.Length > TcpHeader.MinimumLength)
+        {
+            layer.Add("Options", $"[{OptionsText(header[TcpHeader.MinimumLength..])}]{(tcp.OptionsValid ? "" : " (malformed)")}");
+        }
+        if (payloadLength > 0)
+        {
+            layer.Add("Payload", $"{payloadLength} bytes");
         }
     }
 
