@@ -23,11 +23,22 @@ public sealed class AlertLog
 
     public IReadOnlyList<AlertRow> Rows => _rows;
 
+    /// <summary>Counts one more occurrence of the alert (kind, key) when it is already known. A detector that sees
+    /// the same alert on every session (a clear-text login) asks this first and builds its message only when false.</summary>
+    public bool TryRepeat(string kind, string key)
+    {
+        if (!_index.TryGetValue((kind, key), out int at))
+        {
+            return false;
+        }
+        _rows[at] = _rows[at] with { Occurrences = _rows[at].Occurrences + 1 };
+        return true;
+    }
+
     public void Raise(string kind, string severity, string key, DateTimeOffset time, long frame, string message)
     {
-        if (_index.TryGetValue((kind, key), out int at))
+        if (TryRepeat(kind, key))
         {
-            _rows[at] = _rows[at] with { Occurrences = _rows[at].Occurrences + 1 };
             return;
         }
         var row = new AlertRow(kind, severity, time, frame, message, 1);

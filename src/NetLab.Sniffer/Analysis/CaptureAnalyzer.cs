@@ -61,8 +61,12 @@ public sealed class CaptureAnalyzer
         _ftp.Observe(frame);
         if (frame.Auth is { CarriesPassword: true, IsResponse: false } auth)
         {
-            Alerts.Raise(AlertKinds.ClearTextCredentials, "high", $"auth {frame.DestinationIp}:{frame.DestinationPort} {auth.User}", frame.Timestamp, frame.Number,
-                $"auth {auth.Operation} for '{auth.User ?? "?"}' sent without TLS from {frame.SourceIp} to {frame.DestinationIp}:{frame.DestinationPort} (password ****)");
+            string key = $"auth {frame.DestinationIp}:{frame.DestinationPort} {auth.User}";
+            if (!Alerts.TryRepeat(AlertKinds.ClearTextCredentials, key))
+            {
+                Alerts.Raise(AlertKinds.ClearTextCredentials, "high", key, frame.Timestamp, frame.Number,
+                    $"auth {auth.Operation} for '{auth.User ?? "?"}' sent without TLS from {frame.SourceIp} to {frame.DestinationIp}:{frame.DestinationPort} (password ****)");
+            }
         }
     }
 

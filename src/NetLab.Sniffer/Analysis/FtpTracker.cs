@@ -62,8 +62,12 @@ public sealed class FtpTracker(AlertLog alerts)
                 break;
             case "PASS":
                 session.PasswordInClear = true;
-                alerts.Raise(AlertKinds.ClearTextCredentials, "high", $"ftp {Endpoint(session.Server)} {session.User}", frame.Timestamp, frame.Number,
-                    $"FTP password for user '{session.User ?? "?"}' sent in clear from {Endpoint(session.Client)} to {Endpoint(session.Server)} (PASS ****)");
+                string key = $"ftp {Endpoint(session.Server)} {session.User}";
+                if (!alerts.TryRepeat(AlertKinds.ClearTextCredentials, key))
+                {
+                    alerts.Raise(AlertKinds.ClearTextCredentials, "high", key, frame.Timestamp, frame.Number,
+                        $"FTP password for user '{session.User ?? "?"}' sent in clear from {Endpoint(session.Client)} to {Endpoint(session.Server)} (PASS ****)");
+                }
                 break;
             case "RETR":
                 session.Pending = new FtpTransferRow("RETR", line.Argument, "download", false);

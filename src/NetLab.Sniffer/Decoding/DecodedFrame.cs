@@ -10,15 +10,13 @@ public sealed class DecodedFrame
 {
     private byte[] _data = [];
     private int _length;
-    /// <summary>Every layer object this frame has used; the first Layers.Count of them are the current layers.</summary>
-    private readonly List<Layer> _layerObjects = [];
 
     public long Number { get; private set; }
     public DateTimeOffset Timestamp { get; private set; }
     public int OriginalLength { get; private set; }
     /// <summary>The captured bytes (at most the snap length).</summary>
     public ReadOnlySpan<byte> Data => new(_data, 0, _length);
-    public List<Layer> Layers { get; } = [];
+    public LayerStack Layers { get; } = new();
 
     public MacAddress? SourceMac { get; set; }
     public MacAddress? DestinationMac { get; set; }
@@ -99,22 +97,7 @@ public sealed class DecodedFrame
     }
 
     /// <summary>Appends a layer, reusing a layer object of an earlier frame when there is one.</summary>
-    internal Layer AddLayer(string name, string title, int offset, int length)
-    {
-        Layer layer;
-        if (Layers.Count < _layerObjects.Count)
-        {
-            layer = _layerObjects[Layers.Count];
-            layer.Reset(name, title, offset, length);
-        }
-        else
-        {
-            layer = new Layer(name, title, offset, length);
-            _layerObjects.Add(layer);
-        }
-        Layers.Add(layer);
-        return layer;
-    }
+    internal Layer AddLayer(string name, string title, int offset, int length) => Layers.Push(name, title, offset, length);
 
     /// <summary>True when a layer is truncated or malformed.</summary>
     public bool IsMalformed { get; private set; }
@@ -129,5 +112,59 @@ public sealed class DecodedFrame
         {
             IsMalformed |= layer.Status != LayerStatus.Ok;
         }
+    }
+}
+
+/// <summary>A frame's layers, outermost first. The layer objects outlive the frame: the next frame decoded into the
+/// same <see cref="DecodedFrame"/> resets and reuses them, so starting over clears nothing.</summary>
+public sealed class LayerStack : IReadOnlyList<Layer>
+{
+    private Layer[] _items = new Layer[8];
+
+    public int Count { get; private set; }
+
+    public Layer this[int index] => (uint)index < (uint)Count ? _items[index] : throw new ArgumentOutOfRangeException(nameof(index));
+
+    internal void Clear() => Count = 0;
+
+    internal Layer Push(string name, string title, int offset, int length)
+    {
+        if (Count == _items.Length)
+        {
+            Array.Resize(ref _items, Count * 2);
+        }
+        var layer = _items[Count];
+        if (layer is null)
+        {
+            _items[Count] = layer = new Layer(name, title, offset, length);
+        }
+        else
+        {
+            layer.Reset(name, title, offset, length);
+        }
+        Count++;
+        return layer;
+    }
+
+    /// <summary>A struct enumerator, so that a foreach over the layers of every frame allocates nothing.</summary>
+    public Enumerator GetEnumerator() => new(this);
+
+    IEnumerator<Layer> IEnumerable<Layer>.GetEnumerator()
+    {
+        for (int i = 0; i < Count; i++)
+        {
+            yield return _items[i];
+        }
+    }
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => ((IEnumerable<Layer>)this).GetEnumerator();
+
+    public struct Enumerator(LayerStack stack)
+    {
+        private int _index = -1;
+
+        public readonly Layer Current => stack._items[_index];
+
+        public bool MoveNext() => ++_index < stack.Count;
     }
 }

@@ -46,7 +46,7 @@ public sealed partial class FrameDecoder
                 return;
             }
         }
-        else if (Options.DnsPorts.Contains(udp.SourcePort) || Options.DnsPorts.Contains(udp.DestinationPort))
+        else if (EitherHas(udp.SourcePort, udp.DestinationPort, PortRole.Dns))
         {
             if (payloadLength == 0)
             {
@@ -186,17 +186,16 @@ public sealed partial class FrameDecoder
     private void DecodeTcpPayload(DecodedFrame frame, TcpHeader tcp, int offset, int length)
     {
         var payload = frame.Data.Slice(offset, length);
-        bool Is(IReadOnlySet<ushort> ports) => ports.Contains(tcp.SourcePort) || ports.Contains(tcp.DestinationPort);
-        if (Is(Options.DnsPorts))
+        if (EitherHas(tcp.SourcePort, tcp.DestinationPort, PortRole.Dns))
         {
             _summary.Append(' ');
             DecodeDns(frame, offset, payload, overTcp: true, 0);
         }
-        else if (Is(Options.FtpPorts))
+        else if (EitherHas(tcp.SourcePort, tcp.DestinationPort, PortRole.Ftp))
         {
-            DecodeFtp(frame, offset, payload, fromClient: Options.FtpPorts.Contains(tcp.DestinationPort));
+            DecodeFtp(frame, offset, payload, fromClient: (_portRoles[tcp.DestinationPort] & PortRole.Ftp) != 0);
         }
-        else if (Is(Options.AuthPorts))
+        else if (EitherHas(tcp.SourcePort, tcp.DestinationPort, PortRole.Auth))
         {
             DecodeAuth(frame, offset, payload);
         }

@@ -18,6 +18,17 @@ public sealed partial class FrameDecoder(DecoderOptions options)
     /// <summary>Distinct protocol stacks remembered (a fuzzed capture could make many).</summary>
     private const int MaxPaths = 1024;
     private readonly Dictionary<long, string> _paths = [];
+    private readonly PortRole[] _portRoles = PortRolesOf(options);
+
+    /// <summary>Which application protocols a port carries, per <see cref="DecoderOptions"/>.</summary>
+    [Flags]
+    private enum PortRole : byte
+    {
+        None = 0,
+        Dns = 1,
+        Ftp = 2,
+        Auth = 4,
+    }
 
     public DecoderOptions Options { get; } = options;
 
@@ -54,6 +65,23 @@ public sealed partial class FrameDecoder(DecoderOptions options)
         frame.Complete(PathOf(frame));
         return frame;
     }
+
+    /// <summary>Every port's roles in one table: the UDP and TCP decoders look a port up for every frame, which is
+    /// then an array read instead of hashing into three sets.</summary>
+    private static PortRole[] PortRolesOf(DecoderOptions options)
+    {
+        var roles = new PortRole[ushort.MaxValue + 1];
+        foreach (var (ports, role) in new[] { (options.DnsPorts, PortRole.Dns), (options.FtpPorts, PortRole.Ftp), (options.AuthPorts, PortRole.Auth) })
+        {
+            foreach (ushort port in ports)
+            {
+                roles[port] |= role;
+            }
+        }
+        return roles;
+    }
+
+    private bool EitherHas(ushort sourcePort, ushort destinationPort, PortRole role) => ((_portRoles[sourcePort] | _portRoles[destinationPort]) & role) != 0;
 
     /// <summary>The frame's protocol path, one string per distinct stack: keyed by the identities of the layer
     /// names (string literals) and checked name by name, so a lookup allocates nothing.</summary>
