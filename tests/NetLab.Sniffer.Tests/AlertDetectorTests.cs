@@ -204,6 +204,24 @@ public sealed class AlertDetectorTests
     }
 
     [Fact]
+    public void FtpLoginsToOneServer_CountAsOneAlert_WithTheFirstSessionsMessage()
+    {
+        static byte[] Pass(ushort clientPort, uint seq) =>
+            TestFrames.Tcp("192.168.10.100", clientPort, "192.168.10.1", 21, TcpFlags.Psh | TcpFlags.Ack, seq, 1, Encoding.ASCII.GetBytes("PASS x\r\n"));
+        static byte[] User(ushort clientPort, uint seq) =>
+            TestFrames.Tcp("192.168.10.100", clientPort, "192.168.10.1", 21, TcpFlags.Psh | TcpFlags.Ack, seq, 1, Encoding.ASCII.GetBytes("USER alice\r\n"));
+        var analyzer = new CaptureAnalyzer([]);
+        TestFrames.Decode([User(50001, 10), Pass(50001, 22), User(50002, 10), Pass(50002, 22), User(50003, 10), Pass(50003, 22)])
+            .ForEach(analyzer.Observe);
+        var report = analyzer.BuildReport("test", null, null, null);
+
+        var alert = Assert.Single(report.Alerts);
+        Assert.Equal(3, alert.Occurrences);
+        Assert.Contains("192.168.10.100:50001", alert.Message, StringComparison.Ordinal);
+        Assert.Equal(3, report.FtpSessions.Count);
+    }
+
+    [Fact]
     public void AuthLoginWithoutTls_RaisesClearTextAlert_AndNeverShowsThePassword()
     {
         const string Secret = "hunter2-Secret";
