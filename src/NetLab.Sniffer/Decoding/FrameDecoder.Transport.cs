@@ -15,7 +15,8 @@ public sealed partial class FrameDecoder
         var layer = AddLayer(frame, "udp", "User Datagram Protocol", offset, Math.Min(span.Length, UdpHeader.Length));
         if (!UdpHeader.TryRead(span, out var udp, out _))
         {
-            TransportUnreadable(frame, layer, ip, "UDP", UdpHeader.Length, span.Length < UdpHeader.Length ? "shorter than a UDP header" : "length field under 8");
+            TransportUnreadable(frame, layer, ip, "UDP", UdpHeader.Length, span.Length < UdpHeader.Length ? "shorter than a UDP header" : "length field under 8",
+                "quoted header cut short");
             return;
         }
         int declaredEnd = offset + udp.TotalLength;
@@ -64,13 +65,13 @@ public sealed partial class FrameDecoder
         _summary.Append($"UDP, length {udp.PayloadLength}");
     }
 
-    /// <summary>A transport header that cannot be read: marked broken, or only cut short when quoted in an ICMP error
-    /// (which carries the first eight bytes of it, RFC 792).</summary>
-    private void TransportUnreadable(DecodedFrame frame, Layer layer, IpContext ip, string protocol, int needed, string problem)
+    /// <summary>A transport header that cannot be read: marked broken, or only cut short (<paramref name="quotedProblem"/>)
+    /// when quoted in an ICMP error, which carries its first eight bytes (RFC 792).</summary>
+    private void TransportUnreadable(DecodedFrame frame, Layer layer, IpContext ip, string protocol, int needed, string problem, string quotedProblem)
     {
         if (ip.Quoted)
         {
-            layer.MarkBroken(LayerStatus.Truncated, protocol == "TCP" ? "quoted header cut short (ICMP quotes 8 bytes)" : "quoted header cut short");
+            layer.MarkBroken(LayerStatus.Truncated, quotedProblem);
             return;
         }
         _summary.Append($"{ip.Source} > {ip.Destination}: {protocol}");
@@ -95,7 +96,8 @@ public sealed partial class FrameDecoder
         {
             TransportUnreadable(frame, layer, ip, "TCP",
                 span.Length >= 13 ? Math.Max(TcpHeader.MinimumLength, (span[12] >> 4) * 4) : TcpHeader.MinimumLength,
-                span.Length >= 13 && (span[12] >> 4) < 5 ? $"data offset {span[12] >> 4} under 5" : "header cut short");
+                span.Length >= 13 && (span[12] >> 4) < 5 ? $"data offset {span[12] >> 4} under 5" : "header cut short",
+                "quoted header cut short (ICMP quotes 8 bytes)");
             return;
         }
         layer.Length = headerLength;
