@@ -123,14 +123,7 @@ public sealed partial class FrameDecoder
         }
         if (Detailed)
         {
-            layer.Add("Version", "6");
-            layer.Add("Traffic class", $"0x{ip.TrafficClass:x2}");
-            layer.Add("Flow label", $"0x{ip.FlowLabel:x5}");
-            layer.Add("Payload length", $"{ip.PayloadLength}");
-            layer.Add("Next header", $"{ProtocolName(ip.NextHeader)} ({(byte)ip.NextHeader})");
-            layer.Add("Hop limit", $"{ip.HopLimit}");
-            layer.Add("Source", ip.Source.ToString());
-            layer.Add("Destination", ip.Destination.ToString());
+            AddIPv6Fields(layer, ip);
         }
         Span<byte> address = stackalloc byte[16];
         ip.Source.Write(address);
@@ -159,6 +152,18 @@ public sealed partial class FrameDecoder
             return;
         }
         DecodeTransport(frame, offset + upper.Offset, upper.Protocol, new IpContext(true, default, default, ip.Source, ip.Destination, end, false));
+    }
+
+    private static void AddIPv6Fields(Layer layer, IPv6Header ip)
+    {
+        layer.Add("Version", "6");
+        layer.Add("Traffic class", $"0x{ip.TrafficClass:x2}");
+        layer.Add("Flow label", $"0x{ip.FlowLabel:x5}");
+        layer.Add("Payload length", $"{ip.PayloadLength}");
+        layer.Add("Next header", $"{ProtocolName(ip.NextHeader)} ({(byte)ip.NextHeader})");
+        layer.Add("Hop limit", $"{ip.HopLimit}");
+        layer.Add("Source", ip.Source.ToString());
+        layer.Add("Destination", ip.Destination.ToString());
     }
 
     private void DecodeTransport(DecodedFrame frame, int offset, IpProtocol protocol, IpContext ip)
