@@ -155,6 +155,21 @@ public sealed class AlertDetectorTests
     }
 
     [Fact]
+    public void QuerySentToTwoServers_TakesEitherAnswer_AndNamesBothWhenAThirdAnswers()
+    {
+        static byte[] Query(string server) =>
+            TestFrames.Udp(5, "192.168.10.100", 40000, 1, server, 53, DnsMessage.CreateQuery(11, "ftp.lab.test", DnsRecordType.A).ToArray());
+        var report = Analyze([Query("192.168.10.1"), Query("192.168.10.2"), DnsAnswer(11, "192.168.10.2", "192.168.10.1"), DnsAnswer(11, "192.168.10.66", "192.168.10.66")]);
+
+        var alert = Assert.Single(report.Alerts);
+        Assert.Equal(AlertKinds.DnsAnswerFromUnaskedServer, alert.Kind);
+        Assert.Contains("the client asked 192.168.10.1, 192.168.10.2", alert.Message, StringComparison.Ordinal);
+        Assert.Equal(["192.168.10.1", "192.168.10.2"], report.DnsQueries.Select(q => q.Server));
+        Assert.Null(report.DnsQueries[0].ResponseTimeMs);
+        Assert.NotNull(report.DnsQueries[1].ResponseTimeMs);
+    }
+
+    [Fact]
     public void FtpPassword_RaisesClearTextAlert_WithoutThePassword()
     {
         const string Secret = "s3cr3t-Pa55";

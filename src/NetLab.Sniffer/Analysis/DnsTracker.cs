@@ -10,7 +10,8 @@ public sealed class DnsTracker(AlertLog alerts)
     /// <summary>Queries kept for matching; older ones are reported but no longer matched (bounded memory).</summary>
     private const int MaxOpenQueries = 100_000;
 
-    private readonly Dictionary<(NetAddress Client, ushort Port, ushort Id, string Question), List<Query>> _byKey = [];
+    /// <summary>The first query per key; queries for the same key to other servers follow it through <see cref="Query.Next"/>.</summary>
+    private readonly Dictionary<(NetAddress Client, ushort Port, ushort Id, string Question), Query> _byKey = [];
     private readonly List<Query> _ordered = [];
 
     public void Observe(DecodedFrame frame)
@@ -22,18 +23,21 @@ public sealed class DnsTracker(AlertLog alerts)
         if (!dns.IsResponse)
         {
             var key = (src, frame.SourcePort, dns.Id, dns.QuestionKey);
-            if (!_byKey.TryGetValue(key, out var list))
+            if (!_byKey.TryGetValue(key, out var first) && _byKey.Count >= MaxOpenQueries)
             {
-                if (_byKey.Count >= MaxOpenQueries)
-                {
-                    _byKey.Clear();
-                }
-                _byKey[key] = list = [];
+                _byKey.Clear();
             }
-            if (Asked(list, dst) is null)
+            if (Asked(first, dst) is null)
             {
                 var query = new Query(frame.Timestamp, src, dst, dns.Id, dns.QuestionKey);
-                list.Add(query);
+                if (first is null)
+                {
+                    _byKey[key] = query;
+                }
+                else
+                {
+                    Last(first).Next = query;
+                }
                 _ordered.Add(query);
             }
             return;
@@ -47,7 +51,7 @@ public sealed class DnsTracker(AlertLog alerts)
         if (asked is null)
         {
             alerts.Raise(AlertKinds.DnsAnswerFromUnaskedServer, "high", $"{src}>{dst}#{dns.Id}", frame.Timestamp, frame.Number,
-                $"{src} answered {dst}'s query {dns.Id} for {dns.QuestionKey} with [{Describe(dns)}], but the client asked {string.Join(", ", queries.Select(q => q.Server))} (possible forged DNS answer)");
+                $"{src} answered {dst}'s query {dns.Id} for {dns.QuestionKey} with [{Describe(dns)}], but the client asked {string.Join(", ", Chain(queries).Select(q => q.Server))} (possible forged DNS answer)");
             return;
         }
         if (asked.Response is null)
@@ -62,11 +66,10 @@ public sealed class DnsTracker(AlertLog alerts)
         }
     }
 
-    /// <summary>The query in <paramref name="queries"/> sent to <paramref name="server"/> (a loop, not a lambda:
-    /// this runs for every DNS frame).</summary>
-    private static Query? Asked(List<Query> queries, NetAddress server)
+    /// <summary>The query among <paramref name="first"/> and those after it that was sent to <paramref name="server"/>.</summary>
+    private static Query? Asked(Query? first, NetAddress server)
     {
-        foreach (var query in queries)
+        for (var query = first; query is not null; query = query.Next)
         {
             if (query.Server == server)
             {
@@ -74,6 +77,24 @@ public sealed class DnsTracker(AlertLog alerts)
             }
         }
         return null;
+    }
+
+    private static Query Last(Query first)
+    {
+        var last = first;
+        while (last.Next is not null)
+        {
+            last = last.Next;
+        }
+        return last;
+    }
+
+    private static IEnumerable<Query> Chain(Query first)
+    {
+        for (var query = first; query is not null; query = query.Next)
+        {
+            yield return query;
+        }
     }
 
     public int Count => _ordered.Count;
@@ -97,5 +118,7 @@ public sealed class DnsTracker(AlertLog alerts)
         /// <summary>The first response from the server asked; a later one that differs is a forgery alert.</summary>
         public DnsFacts? Response { get; set; }
         public DateTimeOffset? ResponseTime { get; set; }
+        /// <summary>The same query (client, port, ID, question) sent to another server, a rare case kept without a list per query.</summary>
+        public Query? Next { get; set; }
     }
 }

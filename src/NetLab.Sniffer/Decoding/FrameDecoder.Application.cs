@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 using NetLab.Protocols.Addressing;
@@ -155,12 +156,39 @@ public sealed partial class FrameDecoder
             }
         }
         int length = overTcp || declaredLength < message.Length ? message.Length : declaredLength;
+        bool showsMessage = _summary.Enabled || Detailed;
+        if (message.Length >= DnsHeader.Size && _dnsMemo.TryGet(message[2..], out var known))
+        {
+            // Only the ID differs from a message seen before (RFC 1035 4.1.1: it is the first two bytes).
+            frame.Dns = known with { Id = BinaryPrimitives.ReadUInt16BigEndian(message) };
+            if (!showsMessage)
+            {
+                return;
+            }
+        }
         if (!DnsMessage.TryRead(message, out var dns, out _))
         {
             DecodeDnsPartially(frame, layer, message, length);
             return;
         }
+        if (frame.Dns is null)
+        {
+            frame.Dns = FactsOf(dns);
+            _dnsMemo.Add(message[2..], frame.Dns);
+        }
 
+        if (_summary.Enabled)
+        {
+            AppendDnsSummary(dns, length);
+        }
+        if (Detailed)
+        {
+            AddDnsFields(layer, dns);
+        }
+    }
+
+    private static DnsFacts FactsOf(DnsMessage dns)
+    {
         var questions = new DnsRecordFacts[dns.Questions.Count];
         for (int i = 0; i < questions.Length; i++)
         {
@@ -172,16 +200,7 @@ public sealed partial class FrameDecoder
             var answer = dns.Answers[i];
             answers[i] = new DnsRecordFacts(DnsName.ToFqdn(answer.Name), DnsMessage.TypeName(answer.Type), answer.Data.ToString() ?? "");
         }
-        frame.Dns = new DnsFacts(dns.Id, dns.IsResponse, RcodeName(dns.ResponseCode), questions, answers);
-
-        if (_summary.Enabled)
-        {
-            AppendDnsSummary(dns, length);
-        }
-        if (Detailed)
-        {
-            AddDnsFields(layer, dns);
-        }
+        return new DnsFacts(dns.Id, dns.IsResponse, RcodeName(dns.ResponseCode), questions, answers);
     }
 
     private void AppendDnsSummary(DnsMessage dns, int length)
@@ -340,7 +359,7 @@ public sealed partial class FrameDecoder
         DnsAddressData or DnsNameData or DnsMxData or DnsSrvData or DnsTxtData => $"{DnsMessage.TypeName(record.Type)} {record.Data}",
         DnsRawData raw when record.Type == DnsRecordType.URI && raw.Data.Length >= 4 =>
             // RFC 7553 section 4.5: priority, weight, then the target URI to the end of RDATA.
-            $"URI {System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(raw.Data)} {System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(raw.Data.AsSpan(2))} {Encoding.UTF8.GetString(raw.Data, 4, raw.Data.Length - 4)}",
+            $"URI {BinaryPrimitives.ReadUInt16BigEndian(raw.Data)} {BinaryPrimitives.ReadUInt16BigEndian(raw.Data.AsSpan(2))} {Encoding.UTF8.GetString(raw.Data, 4, raw.Data.Length - 4)}",
         _ => DnsMessage.TypeName(record.Type),
     };
 
@@ -349,32 +368,45 @@ public sealed partial class FrameDecoder
         var layer = AddLayer(frame, "ftp", "File Transfer Protocol", offset, payload.Length);
         var lines = frame.StartFtpLines();
         var text = _summary.Enabled ? new StringBuilder() : null;
+        bool describes = text is not null || Detailed;
+        var memo = fromClient ? _ftpCommandMemo : _ftpReplyMemo;
         int start = 0;
         while (start < payload.Length)
         {
             int newline = payload[start..].IndexOf((byte)'\n');
             var line = newline < 0 ? payload[start..] : payload.Slice(start, newline + 1);
             start += line.Length;
-            if (fromClient && FtpCommandLine.TryParse(line, out var command))
+            if (!describes && memo.TryGet(line, out var known))
             {
-                // RFC 959 PASS carries the password in clear; it is never shown or stored.
+                lines.Add(known);
+            }
+            else if (fromClient && FtpCommandLine.TryParse(line, out var command))
+            {
+                // RFC 959 PASS carries the password in clear; it is never shown or stored (nor remembered by the memo).
                 string argument = command.Verb == "PASS" ? "****" : command.Argument;
+                var facts = new FtpFacts(true, command.Verb, argument, 0, "");
                 if (command.Verb == "PASS")
                 {
                     // Mask everything after "PASS " up to the line end in --hex output too.
                     int secretStart = offset + start - line.Length + 5;
                     (frame.SensitiveRanges ??= []).Add((secretStart, Math.Max(0, line.Length - 5)));
                 }
-                lines.Add(new FtpFacts(true, command.Verb, argument, 0, ""));
-                if (text is not null || Detailed)
+                else
+                {
+                    memo.Add(line, facts);
+                }
+                lines.Add(facts);
+                if (describes)
                 {
                     DescribeFtpCommand(layer, text, command.Verb, argument);
                 }
             }
             else if (!fromClient && FtpReplyLine.TryParse(line, out var reply))
             {
-                lines.Add(new FtpFacts(false, "", "", reply.Code, reply.Text));
-                if (text is not null || Detailed)
+                var facts = new FtpFacts(false, "", "", reply.Code, reply.Text);
+                memo.Add(line, facts);
+                lines.Add(facts);
+                if (describes)
                 {
                     DescribeFtpReply(layer, text, reply);
                 }

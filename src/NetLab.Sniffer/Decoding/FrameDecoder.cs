@@ -19,6 +19,10 @@ public sealed partial class FrameDecoder(DecoderOptions options)
     private const int MaxPaths = 1024;
     private readonly Dictionary<long, string> _paths = [];
     private readonly PortRole[] _portRoles = PortRolesOf(options);
+    private readonly DecodeMemo<DnsFacts> _dnsMemo = new(MaxMemoEntries);
+    private readonly DecodeMemo<FtpFacts> _ftpCommandMemo = new(MaxMemoEntries), _ftpReplyMemo = new(MaxMemoEntries);
+    /// <summary>Distinct messages or lines remembered per protocol.</summary>
+    private const int MaxMemoEntries = 4096;
 
     /// <summary>Which application protocols a port carries, per <see cref="DecoderOptions"/>.</summary>
     [Flags]
