@@ -44,6 +44,7 @@ public sealed class SnifferSession
         {
             Detailed = options.Layers || options.Hex,
             Summary = !options.Quiet,
+            KeepBytes = options.Layers || options.Hex,
             AbsoluteTcpSequence = options.AbsoluteSequence,
         });
         _analyzer = new CaptureAnalyzer(options.TrustedDhcp);

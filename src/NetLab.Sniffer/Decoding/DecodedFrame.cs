@@ -8,13 +8,15 @@ namespace NetLab.Sniffer.Decoding;
 /// its byte buffer and layer objects are then reused, so nothing may keep a frame past its turn.</summary>
 public sealed class DecodedFrame
 {
+    private byte[] _ownBytes = [];
+    /// <summary><see cref="_ownBytes"/>, or the decoder's reused buffer while it decodes without keeping the bytes.</summary>
     private byte[] _data = [];
     private int _length;
 
     public long Number { get; private set; }
     public DateTimeOffset Timestamp { get; private set; }
     public int OriginalLength { get; private set; }
-    /// <summary>The captured bytes (at most the snap length).</summary>
+    /// <summary>The captured bytes (at most the snap length); empty when the decoder did not keep them (<see cref="DecoderOptions.KeepBytes"/>).</summary>
     public ReadOnlySpan<byte> Data => new(_data, 0, _length);
     public LayerStack Layers { get; } = new();
 
@@ -55,16 +57,18 @@ public sealed class DecodedFrame
     /// <summary>"eth:ip:udp:dns" — the stack as tshark's frame.protocols names it.</summary>
     public string ProtocolPath { get; private set; } = "";
 
-    /// <summary>Starts over as a new frame: copies the bytes and clears every layer and fact of the previous one.</summary>
-    internal void Reset(long number, DateTimeOffset timestamp, int originalLength, ReadOnlySpan<byte> data)
+    /// <summary>Starts over as a new frame: copies the bytes (into <paramref name="sharedBuffer"/> when given, which
+    /// <see cref="ReleaseSharedBuffer"/> gives back after decoding) and clears every layer and fact of the previous one.</summary>
+    internal void Reset(long number, DateTimeOffset timestamp, int originalLength, ReadOnlySpan<byte> data, byte[]? sharedBuffer)
     {
         Number = number;
         Timestamp = timestamp;
         OriginalLength = originalLength;
-        if (_data.Length < data.Length)
+        if (sharedBuffer is null && _ownBytes.Length < data.Length)
         {
-            _data = new byte[Math.Max(data.Length, 2048)];
+            _ownBytes = new byte[Math.Max(data.Length, 2048)];
         }
+        _data = sharedBuffer ?? _ownBytes;
         data.CopyTo(_data);
         _length = data.Length;
         Layers.Clear();
@@ -86,6 +90,13 @@ public sealed class DecodedFrame
         Summary = "";
         ProtocolPath = "";
         IsMalformed = false;
+    }
+
+    /// <summary>Lets go of the decoder's shared buffer once the frame is decoded: <see cref="Data"/> is empty from then on.</summary>
+    internal void ReleaseSharedBuffer()
+    {
+        _data = _ownBytes;
+        _length = 0;
     }
 
     /// <summary>Marks the frame as FTP and gives the list to add its lines to (the frame's own, reused).</summary>

@@ -9,6 +9,11 @@ public sealed class DecoderOptions
     /// <summary>Build the one-line summary of each frame; off when nothing prints it (--quiet), which saves most of the work.</summary>
     public bool Summary { get; init; } = true;
 
+    /// <summary>Keep each frame's bytes in it after decoding (--hex and --layers show them). Off, every frame is decoded
+    /// from one buffer the decoder reuses and <see cref="DecodedFrame.Data"/> is empty afterwards: a file pipeline then
+    /// streams through a buffer that stays in the cache instead of a buffer per frame in flight.</summary>
+    public bool KeepBytes { get; init; } = true;
+
     /// <summary>Print absolute TCP sequence numbers (tcpdump -S); by default they are relative to the first seen.</summary>
     public bool AbsoluteTcpSequence { get; init; }
 

@@ -19,6 +19,8 @@ public sealed partial class FrameDecoder(DecoderOptions options)
     private const int MaxPaths = 1024;
     private readonly Dictionary<long, string> _paths = [];
     private readonly PortRole[] _portRoles = PortRolesOf(options);
+    /// <summary>The bytes of the frame being decoded when they are not kept (<see cref="DecoderOptions.KeepBytes"/>).</summary>
+    private byte[] _sharedBuffer = [];
     private readonly DecodeMemo<DnsFacts> _dnsMemo = new(MaxMemoEntries);
     private readonly DecodeMemo<FtpFacts> _ftpCommandMemo = new(MaxMemoEntries), _ftpReplyMemo = new(MaxMemoEntries);
     /// <summary>Distinct messages or lines remembered per protocol.</summary>
@@ -45,7 +47,16 @@ public sealed partial class FrameDecoder(DecoderOptions options)
     /// a loop that recycles its frames then allocates almost nothing per frame.</summary>
     public DecodedFrame Decode(DecodedFrame frame, long number, DateTimeOffset timestamp, int originalLength, ReadOnlySpan<byte> data, LinkType linkType)
     {
-        frame.Reset(number, timestamp, originalLength, data);
+        byte[]? shared = null;
+        if (!Options.KeepBytes)
+        {
+            if (_sharedBuffer.Length < data.Length)
+            {
+                _sharedBuffer = new byte[Math.Max(data.Length, 65536)];
+            }
+            shared = _sharedBuffer;
+        }
+        frame.Reset(number, timestamp, originalLength, data, shared);
         _summary.Clear();
         switch (linkType)
         {
@@ -67,6 +78,10 @@ public sealed partial class FrameDecoder(DecoderOptions options)
         }
         frame.Summary = _summary.ToString();
         frame.Complete(PathOf(frame));
+        if (shared is not null)
+        {
+            frame.ReleaseSharedBuffer();
+        }
         return frame;
     }
 
