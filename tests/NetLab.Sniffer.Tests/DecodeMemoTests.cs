@@ -25,6 +25,11 @@ public sealed class DecodeMemoTests
         Assert.False(memo.TryGet("one"u8, out _));
         Assert.True(memo.TryGet("three"u8, out string? three));
         Assert.Equal("3", three);
+
+        byte[] large = new byte[DecodeMemo<string>.MaxLength + 1];
+        memo.Add(large, "large");
+        Assert.False(memo.TryGet(large, out _));
+        Assert.True(memo.TryGet("three"u8, out _));
     }
 
     [Fact]
