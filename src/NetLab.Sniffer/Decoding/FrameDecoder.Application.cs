@@ -13,7 +13,7 @@ public sealed partial class FrameDecoder
 {
     private void DecodeDhcp(DecodedFrame frame, int offset, ReadOnlySpan<byte> payload)
     {
-        var layer = AddLayer(frame, "dhcp", "Dynamic Host Configuration Protocol", offset, payload.Length);
+        var layer = frame.AddLayer("dhcp", "Dynamic Host Configuration Protocol", offset, payload.Length);
         if (!Detailed && !_summary.Enabled && DhcpMessageView.TryCreate(payload, out var valid) && valid.TryValidate(out _))
         {
             frame.Dhcp = FactsOf(valid);
@@ -143,7 +143,7 @@ public sealed partial class FrameDecoder
     /// <param name="declaredLength">The message length the UDP header declares (tcpdump prints it even when the capture cut the message); 0 for TCP.</param>
     private void DecodeDns(DecodedFrame frame, int offset, ReadOnlySpan<byte> payload, bool overTcp, int declaredLength)
     {
-        var layer = AddLayer(frame, "dns", "Domain Name System", offset, payload.Length);
+        var layer = frame.AddLayer("dns", "Domain Name System", offset, payload.Length);
         var message = payload;
         if (overTcp)
         {
@@ -365,7 +365,7 @@ public sealed partial class FrameDecoder
 
     private void DecodeFtp(DecodedFrame frame, int offset, ReadOnlySpan<byte> payload, bool fromClient)
     {
-        var layer = AddLayer(frame, "ftp", "File Transfer Protocol", offset, payload.Length);
+        var layer = frame.AddLayer("ftp", "File Transfer Protocol", offset, payload.Length);
         var lines = frame.StartFtpLines();
         var text = _summary.Enabled ? new StringBuilder() : null;
         bool describes = text is not null || Detailed;

@@ -12,7 +12,7 @@ public sealed partial class FrameDecoder
         // TLS record header: content type 20-23, version 3.x (RFC 8446 5.1).
         if (payload.Length >= 5 && payload[0] is >= 20 and <= 23 && payload[1] == 3)
         {
-            var tls = AddLayer(frame, "tls", "Transport Layer Security", offset, payload.Length);
+            var tls = frame.AddLayer("tls", "Transport Layer Security", offset, payload.Length);
             if (Detailed)
             {
                 tls.Add("Content type", payload[0] switch { 20 => "change cipher spec", 21 => "alert", 22 => "handshake", _ => "application data" });
@@ -21,7 +21,7 @@ public sealed partial class FrameDecoder
             _summary.Append(": TLS (auth, encrypted)");
             return;
         }
-        var layer = AddLayer(frame, "auth", "NetLab auth protocol", offset, payload.Length);
+        var layer = frame.AddLayer("auth", "NetLab auth protocol", offset, payload.Length);
         _summary.Append(": AUTH: ");
         int at = 0;
         int frames = 0;

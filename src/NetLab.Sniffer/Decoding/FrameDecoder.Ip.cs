@@ -34,7 +34,7 @@ public sealed partial class FrameDecoder
     private void DecodeIPv4(DecodedFrame frame, int offset, bool quoted)
     {
         var span = frame.Data[offset..];
-        var layer = AddLayer(frame, "ip", quoted ? "Internet Protocol version 4 (quoted in ICMP)" : "Internet Protocol version 4",
+        var layer = frame.AddLayer("ip", quoted ? "Internet Protocol version 4 (quoted in ICMP)" : "Internet Protocol version 4",
             offset, Math.Min(span.Length, IPv4Header.MinimumLength));
         if (!IPv4Header.TryRead(span, out var ip, out int headerLength))
         {
@@ -114,7 +114,7 @@ public sealed partial class FrameDecoder
     private void DecodeIPv6(DecodedFrame frame, int offset)
     {
         var span = frame.Data[offset..];
-        var layer = AddLayer(frame, "ipv6", "Internet Protocol version 6", offset, Math.Min(span.Length, IPv6Header.Length));
+        var layer = frame.AddLayer("ipv6", "Internet Protocol version 6", offset, Math.Min(span.Length, IPv6Header.Length));
         if (!IPv6Header.TryRead(span, out var ip, out _))
         {
             _summary.Append("IP6");

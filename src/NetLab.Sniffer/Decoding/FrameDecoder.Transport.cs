@@ -12,7 +12,7 @@ public sealed partial class FrameDecoder
     private void DecodeUdp(DecodedFrame frame, int offset, IpContext ip)
     {
         var span = frame.Data.Slice(offset, Math.Max(0, ip.PayloadEnd - offset));
-        var layer = AddLayer(frame, "udp", "User Datagram Protocol", offset, Math.Min(span.Length, UdpHeader.Length));
+        var layer = frame.AddLayer("udp", "User Datagram Protocol", offset, Math.Min(span.Length, UdpHeader.Length));
         if (!UdpHeader.TryRead(span, out var udp, out _))
         {
             TransportUnreadable(frame, layer, ip, "UDP", UdpHeader.Length, span.Length < UdpHeader.Length ? "shorter than a UDP header" : "length field under 8",
@@ -91,7 +91,7 @@ public sealed partial class FrameDecoder
     private void DecodeTcp(DecodedFrame frame, int offset, IpContext ip)
     {
         var span = frame.Data.Slice(offset, Math.Max(0, ip.PayloadEnd - offset));
-        var layer = AddLayer(frame, "tcp", "Transmission Control Protocol", offset, Math.Min(span.Length, TcpHeader.MinimumLength));
+        var layer = frame.AddLayer("tcp", "Transmission Control Protocol", offset, Math.Min(span.Length, TcpHeader.MinimumLength));
         if (!TcpHeader.TryRead(span, out var tcp, out int headerLength))
         {
             TransportUnreadable(frame, layer, ip, "TCP",
@@ -297,7 +297,7 @@ public sealed partial class FrameDecoder
     private void DecodeIcmp(DecodedFrame frame, int offset, IpContext ip)
     {
         var span = frame.Data.Slice(offset, Math.Max(0, ip.PayloadEnd - offset));
-        var layer = AddLayer(frame, "icmp", ip.Quoted ? "Internet Control Message Protocol (quoted)" : "Internet Control Message Protocol",
+        var layer = frame.AddLayer("icmp", ip.Quoted ? "Internet Control Message Protocol (quoted)" : "Internet Control Message Protocol",
             offset, Math.Min(span.Length, IcmpV4Message.HeaderLength));
         if (!IcmpV4Message.TryRead(span, out var icmp, out _))
         {
@@ -393,7 +393,7 @@ public sealed partial class FrameDecoder
     private void DecodeIcmpV6(DecodedFrame frame, int offset, IpContext ip)
     {
         var span = frame.Data.Slice(offset, Math.Max(0, ip.PayloadEnd - offset));
-        var layer = AddLayer(frame, "icmpv6", "Internet Control Message Protocol v6", offset, Math.Min(span.Length, 4));
+        var layer = frame.AddLayer("icmpv6", "Internet Control Message Protocol v6", offset, Math.Min(span.Length, 4));
         _summary.Append($"{ip.Source} > {ip.Destination}: ICMP6, ");
         if (span.Length < 4)
         {

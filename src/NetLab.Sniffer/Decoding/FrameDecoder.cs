@@ -147,9 +147,6 @@ public sealed partial class FrameDecoder(DecoderOptions options)
         return at == path.Length;
     }
 
-    private static Layer AddLayer(DecodedFrame frame, string name, string title, int offset, int length) =>
-        frame.AddLayer(name, title, offset, length);
-
     /// <summary>Marks a layer that could not be read: Truncated when the capture ended inside it, else Malformed.</summary>
     private void Broken(DecodedFrame frame, Layer layer, int needed, string what)
     {
@@ -162,7 +159,7 @@ public sealed partial class FrameDecoder(DecoderOptions options)
     private void DecodeEthernet(DecodedFrame frame, int offset)
     {
         var span = frame.Data[offset..];
-        var layer = AddLayer(frame, "eth", "Ethernet II", offset, Math.Min(span.Length, EthernetHeader.UntaggedLength));
+        var layer = frame.AddLayer("eth", "Ethernet II", offset, Math.Min(span.Length, EthernetHeader.UntaggedLength));
         if (!EthernetHeader.TryRead(span, out var eth, out int headerLength))
         {
             Broken(frame, layer, EthernetHeader.TaggedLength, "shorter than an Ethernet header");
@@ -192,7 +189,7 @@ public sealed partial class FrameDecoder(DecoderOptions options)
 
     private void DecodeVlan(DecodedFrame frame, int offset, EtherType innerType, ushort tci)
     {
-        var vlan = AddLayer(frame, "vlan", "802.1Q Virtual LAN", offset + 14, 4);
+        var vlan = frame.AddLayer("vlan", "802.1Q Virtual LAN", offset + 14, 4);
         frame.VlanId = (ushort)(tci & 0x0FFF);
         if (Detailed)
         {
@@ -227,7 +224,7 @@ public sealed partial class FrameDecoder(DecoderOptions options)
     /// <summary>BSD loopback (DLT_NULL/DLT_LOOP): a 4-byte address family, host order for NULL, network order for LOOP.</summary>
     private void DecodeLoopback(DecodedFrame frame, LinkType linkType)
     {
-        var layer = AddLayer(frame, "null", "Null/Loopback", 0, 4);
+        var layer = frame.AddLayer("null", "Null/Loopback", 0, 4);
         if (frame.Data.Length < 4)
         {
             Broken(frame, layer, 4, "shorter than the 4-byte loopback header");
@@ -257,7 +254,7 @@ public sealed partial class FrameDecoder(DecoderOptions options)
     /// <summary>Linux cooked capture v1 (tcpdump -i any): 16 bytes, protocol type at offset 14.</summary>
     private void DecodeLinuxCooked(DecodedFrame frame)
     {
-        var layer = AddLayer(frame, "sll", "Linux cooked capture v1", 0, 16);
+        var layer = frame.AddLayer("sll", "Linux cooked capture v1", 0, 16);
         if (frame.Data.Length < 16)
         {
             Broken(frame, layer, 16, "shorter than the 16-byte cooked header");
@@ -275,7 +272,7 @@ public sealed partial class FrameDecoder(DecoderOptions options)
     private void DecodeArp(DecodedFrame frame, int offset)
     {
         var span = frame.Data[offset..];
-        var layer = AddLayer(frame, "arp", "Address Resolution Protocol", offset, Math.Min(span.Length, ArpPacket.Length));
+        var layer = frame.AddLayer("arp", "Address Resolution Protocol", offset, Math.Min(span.Length, ArpPacket.Length));
         _summary.Append("ARP, ");
         if (!ArpPacket.TryRead(span, out var arp, out _))
         {
