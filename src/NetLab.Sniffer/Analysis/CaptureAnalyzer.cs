@@ -10,21 +10,23 @@ public sealed class CaptureAnalyzer
     private const int MaxTalkers = 10;
     private const int MaxChartPoints = 120;
 
-    private readonly Dictionary<string, (long Frames, long Bytes)> _paths = [];
+    private readonly Dictionary<string, FrameCount> _paths = [];
     private readonly Dictionary<NetAddress, Talker> _ipTalkers = [];
     private readonly Dictionary<MacAddress, Talker> _macTalkers = [];
-    private readonly List<(long Frames, long Bytes)> _perSecond = [];
+    /// <summary>Every talker in the order first seen, the tie-break of the top talkers.</summary>
+    private readonly List<Talker> _talkers = [];
+    private readonly List<FrameCount> _perSecond = [];
     private readonly ConversationTracker _conversations;
     private readonly ArpWatcher _arp;
     private readonly DhcpTracker _dhcp;
     private readonly DnsTracker _dns;
     private readonly FtpTracker _ftp;
     private string? _lastPath;
-    private (long Frames, long Bytes) _lastPathCounts;
+    private long _lastPathFrames, _lastPathBytes;
 
     public CaptureAnalyzer(IReadOnlyCollection<IPv4Address> trustedDhcpServers)
     {
-        _conversations = new ConversationTracker(address => GetTalker(_ipTalkers, address));
+        _conversations = new ConversationTracker(IpTalker);
         _arp = new ArpWatcher(Alerts);
         _dhcp = new DhcpTracker(Alerts, trustedDhcpServers);
         _dns = new DnsTracker(Alerts);
@@ -76,9 +78,21 @@ public sealed class CaptureAnalyzer
         int rows = maxRows ?? int.MaxValue;
         double duration = FirstFrame is { } first && LastFrame is { } last ? (last - first).TotalSeconds : 0;
         int perBucket = Math.Max(1, (int)Math.Ceiling(_perSecond.Count / (double)MaxChartPoints));
-        var traffic = _perSecond.Chunk(perBucket)
-            .Select((chunk, i) => new TrafficBucket(i * perBucket, chunk.Sum(c => c.Frames), chunk.Sum(c => c.Bytes)))
-            .ToList();
+        var traffic = new List<TrafficBucket>();
+        for (int start = 0; start < _perSecond.Count; start += perBucket)
+        {
+            var sum = new FrameCount();
+            for (int second = start; second < Math.Min(start + perBucket, _perSecond.Count); second++)
+            {
+                sum.Add(_perSecond[second].Frames, _perSecond[second].Bytes);
+            }
+            traffic.Add(new TrafficBucket(start, sum.Frames, sum.Bytes));
+        }
+        var topTalkers = new List<TalkerRow>();
+        foreach (var talker in Largest.Of(_talkers, MaxTalkers, t => t.Bytes))
+        {
+            topTalkers.Add(talker.Row());
+        }
         return new CaptureReport
         {
             Source = source,
@@ -92,9 +106,7 @@ public sealed class CaptureAnalyzer
             KernelDrops = kernelDrops,
             InterfaceDrops = interfaceDrops,
             ProtocolHierarchy = Hierarchy(),
-            TopTalkers = _ipTalkers.Select(kv => kv.Value.Row(kv.Key.ToString()))
-                .Concat(_macTalkers.Select(kv => kv.Value.Row(kv.Key.ToString())))
-                .OrderByDescending(t => t.BytesSent + t.BytesReceived).Take(MaxTalkers).ToList(),
+            TopTalkers = topTalkers,
             Conversations = _conversations.Rows(rows),
             DhcpTransactions = _dhcp.Rows(rows),
             DnsQueries = _dns.Rows(rows),
@@ -103,7 +115,7 @@ public sealed class CaptureAnalyzer
             DhcpTransactionTotal = _dhcp.Count,
             DnsQueryTotal = _dns.Count,
             FtpSessionTotal = _ftp.Count,
-            Alerts = Alerts.Rows.ToList(),
+            Alerts = new List<AlertRow>(Alerts.Rows),
             Traffic = traffic,
             TrafficBucketSeconds = perBucket,
         };
@@ -114,12 +126,14 @@ public sealed class CaptureAnalyzer
         // Consecutive frames usually share a stack (and the decoder hands out one string per stack).
         if (frame.ProtocolPath == _lastPath)
         {
-            _lastPathCounts = (_lastPathCounts.Frames + 1, _lastPathCounts.Bytes + frame.OriginalLength);
+            _lastPathFrames++;
+            _lastPathBytes += frame.OriginalLength;
             return;
         }
         FlushPath();
         _lastPath = frame.ProtocolPath;
-        _lastPathCounts = (1, frame.OriginalLength);
+        _lastPathFrames = 1;
+        _lastPathBytes = frame.OriginalLength;
     }
 
     private void FlushPath()
@@ -128,41 +142,60 @@ public sealed class CaptureAnalyzer
         {
             return;
         }
-        _paths.TryGetValue(_lastPath, out var counts);
-        _paths[_lastPath] = (counts.Frames + _lastPathCounts.Frames, counts.Bytes + _lastPathCounts.Bytes);
+        Count(_paths, _lastPath).Add(_lastPathFrames, _lastPathBytes);
         _lastPath = null;
+    }
+
+    private static FrameCount Count(Dictionary<string, FrameCount> counts, string name)
+    {
+        if (!counts.TryGetValue(name, out var count))
+        {
+            counts[name] = count = new FrameCount();
+        }
+        return count;
     }
 
     private List<ProtocolNode> Hierarchy()
     {
         FlushPath();
         // Every prefix of a stack counts the frame once: eth, eth:ip, eth:ip:udp, ...
-        var prefixes = new Dictionary<string, (long Frames, long Bytes)>();
+        var prefixes = new Dictionary<string, FrameCount>();
         foreach (var (path, counts) in _paths)
         {
             int cut = -1;
             do
             {
                 cut = path.IndexOf(':', cut + 1);
-                string prefix = cut < 0 ? path : path[..cut];
-                prefixes.TryGetValue(prefix, out var sum);
-                prefixes[prefix] = (sum.Frames + counts.Frames, sum.Bytes + counts.Bytes);
+                Count(prefixes, cut < 0 ? path : path[..cut]).Add(counts.Frames, counts.Bytes);
             }
             while (cut >= 0);
         }
-        var nodes = new List<ProtocolNode>();
-        void AddChildren(string parent, int depth)
+        var children = new Dictionary<string, List<string>>();
+        foreach (string path in prefixes.Keys)
         {
-            foreach (var (path, counts) in prefixes
-                .Where(p => depth == 0 ? !p.Key.Contains(':', StringComparison.Ordinal)
-                    : p.Key.StartsWith(parent + ":", StringComparison.Ordinal) && p.Key.Count(c => c == ':') == depth)
-                .OrderByDescending(p => p.Value.Frames))
+            int cut = path.LastIndexOf(':');
+            string parent = cut < 0 ? "" : path[..cut];
+            if (!children.TryGetValue(parent, out var siblings))
             {
+                children[parent] = siblings = [];
+            }
+            siblings.Add(path);
+        }
+        var nodes = new List<ProtocolNode>();
+        void Add(string parent, int depth)
+        {
+            if (!children.TryGetValue(parent, out var paths))
+            {
+                return;
+            }
+            foreach (string path in Largest.Of(paths, paths.Count, p => prefixes[p].Frames))
+            {
+                var counts = prefixes[path];
                 nodes.Add(new ProtocolNode(path[(path.LastIndexOf(':') + 1)..], path, depth, counts.Frames, counts.Bytes));
-                AddChildren(path, depth + 1);
+                Add(path, depth + 1);
             }
         }
-        AddChildren("", 0);
+        Add("", 0);
         return nodes;
     }
 
@@ -173,32 +206,41 @@ public sealed class CaptureAnalyzer
         second = Math.Clamp(second, 0, 7 * 24 * 3600);
         while (_perSecond.Count <= second)
         {
-            _perSecond.Add((0, 0));
+            _perSecond.Add(new FrameCount());
         }
-        var bucket = _perSecond[(int)second];
-        _perSecond[(int)second] = (bucket.Frames + 1, bucket.Bytes + frame.OriginalLength);
+        _perSecond[(int)second].Add(1, frame.OriginalLength);
     }
 
     private void CountTalkers(DecodedFrame frame)
     {
         if (frame.SourceIp is { } src && frame.DestinationIp is { } dst)
         {
-            GetTalker(_ipTalkers, src).Sent(frame.OriginalLength);
-            GetTalker(_ipTalkers, dst).Received(frame.OriginalLength);
+            IpTalker(src).Sent(frame.OriginalLength);
+            IpTalker(dst).Received(frame.OriginalLength);
         }
         else if (frame.SourceMac is { } smac && frame.DestinationMac is { } dmac)
         {
-            GetTalker(_macTalkers, smac).Sent(frame.OriginalLength);
-            GetTalker(_macTalkers, dmac).Received(frame.OriginalLength);
+            MacTalker(smac).Sent(frame.OriginalLength);
+            MacTalker(dmac).Received(frame.OriginalLength);
         }
     }
 
-    private static Talker GetTalker<TKey>(Dictionary<TKey, Talker> table, TKey key)
-        where TKey : notnull
+    private Talker IpTalker(NetAddress address)
     {
-        if (!table.TryGetValue(key, out var talker))
+        if (!_ipTalkers.TryGetValue(address, out var talker))
         {
-            table[key] = talker = new Talker();
+            _ipTalkers[address] = talker = new Talker(address);
+            _talkers.Add(talker);
+        }
+        return talker;
+    }
+
+    private Talker MacTalker(MacAddress address)
+    {
+        if (!_macTalkers.TryGetValue(address, out var talker))
+        {
+            _macTalkers[address] = talker = new Talker(address);
+            _talkers.Add(talker);
         }
         return talker;
     }

@@ -9,6 +9,8 @@ namespace NetLab.Sniffer.Analysis;
 public sealed class ConversationTracker
 {
     private readonly Dictionary<Key, Flow> _flows = [];
+    /// <summary>The flows in the order they started, the tie-break of the report's order.</summary>
+    private readonly List<Flow> _ordered = [];
     private readonly Func<NetAddress, Talker> _talkerOf;
 
     /// <param name="talkerOf">The talker row of an address: each flow keeps its two and counts every frame on them.</param>
@@ -27,7 +29,8 @@ public sealed class ConversationTracker
         var key = forward ? new Key(frame.IpProtocol, a, b) : new Key(frame.IpProtocol, b, a);
         if (!_flows.TryGetValue(key, out var flow))
         {
-            _flows[key] = flow = new Flow(frame.Timestamp, a, _talkerOf(src), _talkerOf(dst));
+            _flows[key] = flow = new Flow(frame.IpProtocol, frame.Timestamp, a, b, _talkerOf(src), _talkerOf(dst));
+            _ordered.Add(flow);
         }
         flow.Frames++;
         flow.Bytes += frame.OriginalLength;
@@ -48,18 +51,19 @@ public sealed class ConversationTracker
 
     public int Count => _flows.Count;
 
-    /// <summary>The flows with the most bytes first, at most <paramref name="max"/> of them (OrderBy then Take sorts only those).</summary>
-    public IReadOnlyList<ConversationRow> Rows(int max = int.MaxValue) => _flows
-        .OrderByDescending(kv => kv.Value.Bytes)
-        .Take(max)
-        .Select(kv =>
+    /// <summary>The flows with the most bytes first, at most <paramref name="max"/> of them.</summary>
+    public IReadOnlyList<ConversationRow> Rows(int max = int.MaxValue)
+    {
+        var rows = new List<ConversationRow>();
+        foreach (var flow in Largest.Of(_ordered, max, f => f.Bytes))
         {
-            var (key, flow) = (kv.Key, kv.Value);
-            var responder = key.Low == flow.Initiator ? key.High : key.Low;
-            return new ConversationRow(key.Protocol == 6 ? "TCP" : "UDP", flow.Initiator.ToString(), responder.ToString(),
+            bool tcp = flow.Protocol == 6;
+            rows.Add(new ConversationRow(tcp ? "TCP" : "UDP", flow.Initiator.ToString(), flow.Responder.ToString(),
                 flow.Frames, flow.Bytes, flow.BytesFromInitiator, flow.Bytes - flow.BytesFromInitiator, flow.First,
-                (flow.Last - flow.First).TotalSeconds, flow.HandshakeRttMs, flow.Retransmissions, key.Protocol == 6 ? flow.State : null);
-        }).ToList();
+                (flow.Last - flow.First).TotalSeconds, flow.HandshakeRttMs, flow.Retransmissions, tcp ? flow.State : null));
+        }
+        return rows;
+    }
 
     private readonly record struct Endpoint(NetAddress Address, ushort Port) : IComparable<Endpoint>
     {
@@ -78,7 +82,7 @@ public sealed class ConversationTracker
         public override int GetHashCode() => HashCode.Combine(Low.Address.GetHashCode(), Low.Port | (High.Port << 16), High.Address.GetHashCode(), Protocol);
     }
 
-    private sealed class Flow(DateTimeOffset first, Endpoint initiator, Talker initiatorTalker, Talker responderTalker)
+    private sealed class Flow(int protocol, DateTimeOffset first, Endpoint initiator, Endpoint responder, Talker initiatorTalker, Talker responderTalker)
     {
         private DateTimeOffset? _synTime;
         private bool _synAckSeen;
@@ -86,9 +90,11 @@ public sealed class ConversationTracker
         private uint? _nextSeqFromInitiator;
         private uint? _nextSeqFromResponder;
 
+        public int Protocol { get; } = protocol;
         public DateTimeOffset First { get; } = first;
         public DateTimeOffset Last { get; set; } = first;
         public Endpoint Initiator { get; } = initiator;
+        public Endpoint Responder { get; } = responder;
         public Talker InitiatorTalker { get; } = initiatorTalker;
         public Talker ResponderTalker { get; } = responderTalker;
         public long Frames { get; set; }

@@ -55,10 +55,18 @@ public sealed class DhcpTracker(AlertLog alerts, IReadOnlyCollection<IPv4Address
 
     public int Count => _ordered.Count;
 
-    public IReadOnlyList<DhcpTransactionRow> Rows(int max = int.MaxValue) => _ordered.Take(max).Select(tx => new DhcpTransactionRow(
-        $"0x{tx.Xid:x8}", tx.Mac.ToString(), tx.Address?.ToString(), tx.Server?.ToString(), tx.HostName, tx.Messages,
-        tx.DiscoverTime is { } d && tx.AckTime is { } a ? (a - d).TotalMilliseconds : null,
-        tx.AckTime is not null ? "bound" : tx.Nak ? "refused (NAK)" : "incomplete")).ToList();
+    public IReadOnlyList<DhcpTransactionRow> Rows(int max = int.MaxValue)
+    {
+        var rows = new List<DhcpTransactionRow>();
+        for (int i = 0; i < Math.Min(max, _ordered.Count); i++)
+        {
+            var tx = _ordered[i];
+            rows.Add(new DhcpTransactionRow($"0x{tx.Xid:x8}", tx.Mac.ToString(), tx.Address?.ToString(), tx.Server?.ToString(), tx.HostName, tx.Messages,
+                tx.DiscoverTime is { } d && tx.AckTime is { } a ? (a - d).TotalMilliseconds : null,
+                tx.AckTime is not null ? "bound" : tx.Nak ? "refused (NAK)" : "incomplete"));
+        }
+        return rows;
+    }
 
     private static IPv4Address? ServerOf(DecodedFrame frame, DhcpFacts dhcp) =>
         dhcp.ServerIdentifier ?? (frame.SourceIp is { IsV6: false } ip ? ip.AsIPv4 : null);

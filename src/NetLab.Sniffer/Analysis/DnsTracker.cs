@@ -99,11 +99,27 @@ public sealed class DnsTracker(AlertLog alerts)
 
     public int Count => _ordered.Count;
 
-    public IReadOnlyList<DnsQueryRow> Rows(int max = int.MaxValue) => _ordered.Take(max).Select(q => new DnsQueryRow(
-        q.Time, q.Client.ToString(), q.Server.ToString(), q.Id, q.Question, q.Response is { } r ? AnswerLines(r) : [], q.Response?.ResponseCode,
-        q.ResponseTime is { } t ? (t - q.Time).TotalMilliseconds : null)).ToList();
+    public IReadOnlyList<DnsQueryRow> Rows(int max = int.MaxValue)
+    {
+        var rows = new List<DnsQueryRow>();
+        for (int i = 0; i < Math.Min(max, _ordered.Count); i++)
+        {
+            var q = _ordered[i];
+            rows.Add(new DnsQueryRow(q.Time, q.Client.ToString(), q.Server.ToString(), q.Id, q.Question, q.Response is { } r ? AnswerLines(r) : [],
+                q.Response?.ResponseCode, q.ResponseTime is { } t ? (t - q.Time).TotalMilliseconds : null));
+        }
+        return rows;
+    }
 
-    private static List<string> AnswerLines(DnsFacts dns) => dns.Answers.Select(a => $"{a.Name} {a.Type} {a.Data}").ToList();
+    private static List<string> AnswerLines(DnsFacts dns)
+    {
+        var lines = new List<string>(dns.Answers.Count);
+        foreach (var a in dns.Answers)
+        {
+            lines.Add($"{a.Name} {a.Type} {a.Data}");
+        }
+        return lines;
+    }
 
     private static string Describe(DnsFacts dns) =>
         dns.Answers.Count == 0 ? dns.ResponseCode : string.Join(", ", dns.Answers.Select(a => $"{a.Type} {a.Data}"));

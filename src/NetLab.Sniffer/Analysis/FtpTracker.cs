@@ -36,8 +36,16 @@ public sealed class FtpTracker(AlertLog alerts)
 
     public int Count => _ordered.Count;
 
-    public IReadOnlyList<FtpSessionRow> Rows(int max = int.MaxValue) => _ordered.Take(max).Select(s => new FtpSessionRow(
-        Endpoint(s.Client), Endpoint(s.Server), s.User, s.PasswordInClear, s.Commands, s.LoggedIn, s.Files.ToList())).ToList();
+    public IReadOnlyList<FtpSessionRow> Rows(int max = int.MaxValue)
+    {
+        var rows = new List<FtpSessionRow>();
+        for (int i = 0; i < Math.Min(max, _ordered.Count); i++)
+        {
+            var s = _ordered[i];
+            rows.Add(new FtpSessionRow(Endpoint(s.Client), Endpoint(s.Server), s.User, s.PasswordInClear, s.Commands, s.LoggedIn, new List<FtpTransferRow>(s.Files)));
+        }
+        return rows;
+    }
 
     private Session Get((NetAddress Client, ushort ClientPort, NetAddress Server, ushort ServerPort) key)
     {

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace NetLab.Sniffer.Reporting;
 
 public enum ReportFormat
@@ -35,10 +37,10 @@ public static class ReportRenderer
 
     internal static string Bytes(long bytes) => bytes switch
     {
-        < 10_000 => $"{bytes} B",
-        < 10_000_000 => $"{bytes / 1024.0:0.0} KiB",
-        _ => $"{bytes / (1024.0 * 1024):0.0} MiB",
+        < 10_000 => string.Create(CultureInfo.InvariantCulture, $"{bytes} B"),
+        < 10_000_000 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.0} KiB"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024):0.0} MiB"),
     };
 
-    internal static string Ms(double? ms) => ms is { } v ? $"{v:0.###} ms" : "-";
+    internal static string Ms(double? ms) => ms is { } v ? string.Create(CultureInfo.InvariantCulture, $"{v:0.###} ms") : "-";
 }

@@ -1,70 +1,97 @@
 using System.Globalization;
-using Spectre.Console;
-using Spectre.Console.Rendering;
+using System.Text;
 
 namespace NetLab.Sniffer.Reporting;
 
-/// <summary>The report as plain-text tables (Spectre.Console rendered without colour, so it reads the same
-/// in a terminal, a file and a mail).</summary>
+/// <summary>The report as plain-text tables, so it reads the same in a terminal, a file and a mail. Written
+/// with <see cref="TextTable"/> rather than a console library: a one-shot report pays for every method it runs
+/// the first time, and Spectre.Console's layout engine took as long to start as the tables took to fill.</summary>
 public static class TextReportRenderer
 {
-    public static string Render(CaptureReport report, int width = 160)
-    {
-        var writer = new StringWriter(CultureInfo.InvariantCulture);
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-            Out = new AnsiConsoleOutput(writer),
-        });
-        console.Profile.Width = width;
-
-        console.Write(Summary(report));
-        Section(console, "Protocol hierarchy", Table(["Protocol", "Frames", "Bytes"],
-            report.ProtocolHierarchy.Select(n => new[] { new string(' ', n.Depth * 2) + n.Protocol, $"{n.Frames}", ReportRenderer.Bytes(n.Bytes) })));
-        Section(console, "Top talkers", Table(["Address", "Frames sent", "Bytes sent", "Frames received", "Bytes received"],
-            report.TopTalkers.Select(t => new[] { t.Address, $"{t.FramesSent}", ReportRenderer.Bytes(t.BytesSent), $"{t.FramesReceived}", ReportRenderer.Bytes(t.BytesReceived) })));
-        Section(console, "Conversations", Table(["Proto", "A (initiator)", "B", "Frames", "A->B", "B->A", "Duration", "Handshake RTT", "Retrans", "State"],
-            report.Conversations.Take(MaxRows).Select(c => new[]
-            {
-                c.Protocol, c.EndpointA, c.EndpointB, $"{c.Frames}", ReportRenderer.Bytes(c.BytesAToB), ReportRenderer.Bytes(c.BytesBToA),
-                $"{c.DurationSeconds:0.###} s", ReportRenderer.Ms(c.HandshakeRttMs), $"{c.Retransmissions}", c.State ?? "",
-            })), More(report.ConversationTotal, report.Conversations.Count));
-        Section(console, "DHCP transactions", Table(["XID", "Client MAC", "Address", "Server", "Host", "Messages", "DISCOVER->ACK", "Outcome"],
-            report.DhcpTransactions.Take(MaxRows).Select(d => new[]
-            {
-                d.TransactionId, d.ClientMac, d.Address ?? "-", d.Server ?? "-", d.HostName ?? "", string.Join(" ", d.Messages), ReportRenderer.Ms(d.DiscoverToAckMs), d.Outcome,
-            })), More(report.DhcpTransactionTotal, report.DhcpTransactions.Count));
-        Section(console, "DNS queries", Table(["Time", "Client", "Server", "ID", "Question", "Answers", "Rcode", "Response time"],
-            report.DnsQueries.Take(MaxRows).Select(q => new[]
-            {
-                q.Time.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture), q.Client, q.Server, $"{q.Id}", q.Question,
-                q.Answers.Count == 0 ? "-" : string.Join("\n", q.Answers), q.ResponseCode ?? "(no response)", ReportRenderer.Ms(q.ResponseTimeMs),
-            })), More(report.DnsQueryTotal, report.DnsQueries.Count));
-        Section(console, "FTP sessions", Table(["Client", "Server", "User", "Logged in", "Password in clear", "Commands", "Files"],
-            report.FtpSessions.Take(MaxRows).Select(f => new[]
-            {
-                f.Client, f.Server, f.User ?? "-", f.LoggedIn ? "yes" : "no", f.PasswordSentInClear ? "yes" : "no", $"{f.Commands}",
-                f.Files.Count == 0 ? "-" : string.Join("\n", f.Files.Select(x => $"{x.Direction} {x.File}{(x.Completed ? "" : " (failed)")}")),
-            })), More(report.FtpSessionTotal, report.FtpSessions.Count));
-        Section(console, "Alerts", Table(["Time", "Frame", "Kind", "Severity", "Count", "Message"],
-            report.Alerts.Select(a => new[]
-            {
-                a.Time.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture), $"{a.Frame}", a.Kind, a.Severity, $"{a.Occurrences}", a.Message,
-            })), report.Alerts.Count == 0 ? "no alerts" : null);
-        return writer.ToString();
-    }
-
     /// <summary>Rows shown per table; the JSON report has them all.</summary>
     private const int MaxRows = 100;
 
+    public static string Render(CaptureReport report, int width = 160)
+    {
+        var output = new StringBuilder(64 * 1024);
+        WriteSummary(output, report);
+
+        var hierarchy = new TextTable("Protocol", "Frames", "Bytes");
+        foreach (var node in report.ProtocolHierarchy)
+        {
+            hierarchy.AddRow(new string(' ', node.Depth * 2) + node.Protocol, Number(node.Frames), ReportRenderer.Bytes(node.Bytes));
+        }
+        Section(output, width, "Protocol hierarchy", hierarchy);
+
+        var talkers = new TextTable("Address", "Frames sent", "Bytes sent", "Frames received", "Bytes received");
+        foreach (var t in report.TopTalkers)
+        {
+            talkers.AddRow(t.Address, Number(t.FramesSent), ReportRenderer.Bytes(t.BytesSent), Number(t.FramesReceived), ReportRenderer.Bytes(t.BytesReceived));
+        }
+        Section(output, width, "Top talkers", talkers);
+
+        var conversations = new TextTable("Proto", "A (initiator)", "B", "Frames", "A->B", "B->A", "Duration", "Handshake RTT", "Retrans", "State");
+        foreach (var c in First(report.Conversations))
+        {
+            conversations.AddRow(c.Protocol, c.EndpointA, c.EndpointB, Number(c.Frames), ReportRenderer.Bytes(c.BytesAToB), ReportRenderer.Bytes(c.BytesBToA),
+                string.Create(CultureInfo.InvariantCulture, $"{c.DurationSeconds:0.###} s"), ReportRenderer.Ms(c.HandshakeRttMs), Number(c.Retransmissions), c.State ?? "");
+        }
+        Section(output, width, "Conversations", conversations, More(report.ConversationTotal, report.Conversations.Count));
+
+        var dhcp = new TextTable("XID", "Client MAC", "Address", "Server", "Host", "Messages", "DISCOVER->ACK", "Outcome");
+        foreach (var d in First(report.DhcpTransactions))
+        {
+            dhcp.AddRow(d.TransactionId, d.ClientMac, d.Address ?? "-", d.Server ?? "-", d.HostName ?? "", string.Join(" ", d.Messages), ReportRenderer.Ms(d.DiscoverToAckMs), d.Outcome);
+        }
+        Section(output, width, "DHCP transactions", dhcp, More(report.DhcpTransactionTotal, report.DhcpTransactions.Count));
+
+        var dns = new TextTable("Time", "Client", "Server", "ID", "Question", "Answers", "Rcode", "Response time");
+        foreach (var q in First(report.DnsQueries))
+        {
+            dns.AddRow(Time(q.Time), q.Client, q.Server, Number(q.Id), q.Question, q.Answers.Count == 0 ? "-" : string.Join("\n", q.Answers),
+                q.ResponseCode ?? "(no response)", ReportRenderer.Ms(q.ResponseTimeMs));
+        }
+        Section(output, width, "DNS queries", dns, More(report.DnsQueryTotal, report.DnsQueries.Count));
+
+        var ftp = new TextTable("Client", "Server", "User", "Logged in", "Password in clear", "Commands", "Files");
+        foreach (var f in First(report.FtpSessions))
+        {
+            var files = new StringBuilder();
+            foreach (var file in f.Files)
+            {
+                files.Append(files.Length == 0 ? "" : "\n").Append(file.Direction).Append(' ').Append(file.File).Append(file.Completed ? "" : " (failed)");
+            }
+            ftp.AddRow(f.Client, f.Server, f.User ?? "-", f.LoggedIn ? "yes" : "no", f.PasswordSentInClear ? "yes" : "no", Number(f.Commands),
+                files.Length == 0 ? "-" : files.ToString());
+        }
+        Section(output, width, "FTP sessions", ftp, More(report.FtpSessionTotal, report.FtpSessions.Count));
+
+        var alerts = new TextTable("Time", "Frame", "Kind", "Severity", "Count", "Message");
+        foreach (var a in report.Alerts)
+        {
+            alerts.AddRow(Time(a.Time), Number(a.Frame), a.Kind, a.Severity, Number(a.Occurrences), a.Message);
+        }
+        Section(output, width, "Alerts", alerts, report.Alerts.Count == 0 ? "no alerts" : null);
+        return output.ToString();
+    }
+
+    private static IEnumerable<T> First<T>(IReadOnlyList<T> rows)
+    {
+        for (int i = 0; i < Math.Min(rows.Count, MaxRows); i++)
+        {
+            yield return rows[i];
+        }
+    }
+
     private static string? More(int total, int listed) => ReportRenderer.More(Math.Max(total, listed), Math.Min(listed, MaxRows));
 
-    private static Grid Summary(CaptureReport report)
+    private static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Time(DateTimeOffset time) => time.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture);
+
+    private static void WriteSummary(StringBuilder output, CaptureReport report)
     {
-        var grid = new Grid().AddColumn().AddColumn();
-        void Row(string name, string value) => grid.AddRow(new Text(name), new Text(value));
+        void Row(string name, string value) => output.Append(name).Append(' ', SummaryNameWidth - name.Length).Append(value).Append('\n');
         Row("Source", report.Source);
         if (report.Filter is not null)
         {
@@ -74,42 +101,31 @@ public static class TextReportRenderer
         {
             Row("First frame", first.ToString("yyyy-MM-dd HH:mm:ss.ffffff zzz", CultureInfo.InvariantCulture));
         }
-        Row("Duration", $"{report.DurationSeconds:0.###} s");
-        Row("Frames", $"{report.Frames}");
-        Row("Bytes", $"{report.Bytes} ({ReportRenderer.Bytes(report.Bytes)})");
-        Row("Malformed frames", $"{report.MalformedFrames}");
-        Row("Kernel drops", report.KernelDrops is { } drops ? $"{drops}" + (report.InterfaceDrops is { } ifd ? $" (interface {ifd})" : "") : "n/a (read from file)");
-        Row("Alerts", $"{report.Alerts.Count}");
-        return grid;
+        Row("Duration", string.Create(CultureInfo.InvariantCulture, $"{report.DurationSeconds:0.###} s"));
+        Row("Frames", Number(report.Frames));
+        Row("Bytes", $"{Number(report.Bytes)} ({ReportRenderer.Bytes(report.Bytes)})");
+        Row("Malformed frames", Number(report.MalformedFrames));
+        Row("Kernel drops", report.KernelDrops is { } drops
+            ? Number(drops) + (report.InterfaceDrops is { } interfaceDrops ? $" (interface {Number(interfaceDrops)})" : "")
+            : "n/a (read from file)");
+        Row("Alerts", Number(report.Alerts.Count));
     }
 
-    private static Table Table(string[] headers, IEnumerable<string[]> rows)
-    {
-        var table = new Table().Border(TableBorder.Ascii);
-        foreach (string header in headers)
-        {
-            table.AddColumn(new TableColumn(Markup.Escape(header)));
-        }
-        foreach (string[] row in rows)
-        {
-            table.AddRow(row.Select(cell => (IRenderable)new Text(cell)).ToArray());
-        }
-        return table;
-    }
+    /// <summary>The longest summary name ("Malformed frames") and two spaces.</summary>
+    private const int SummaryNameWidth = 18;
 
-    private static void Section(IAnsiConsole console, string title, Table table, string? note = null)
+    private static void Section(StringBuilder output, int width, string title, TextTable table, string? note = null)
     {
-        console.WriteLine();
-        console.WriteLine(title);
-        if (table.Rows.Count == 0)
+        output.Append('\n').Append(title).Append('\n');
+        if (table.RowCount == 0)
         {
-            console.WriteLine(note ?? "(none)");
+            output.Append(note ?? "(none)").Append('\n');
             return;
         }
-        console.Write(table);
+        table.WriteTo(output, width);
         if (note is not null)
         {
-            console.WriteLine(note);
+            output.Append(note).Append('\n');
         }
     }
 }
