@@ -76,10 +76,26 @@ public sealed class ConversationTracker
         public override string ToString() => Address.WithPort(Port);
     }
 
-    private readonly record struct Key(int Protocol, Endpoint Low, Endpoint High)
+    /// <summary>A flow's identity: both endpoints, the lower first, and the protocol, packed into five words. It is
+    /// looked up for every TCP and UDP frame, and comparing and hashing 40 bytes beats two nested records of 72.</summary>
+    private readonly struct Key : IEquatable<Key>
     {
-        // Looked up for every TCP and UDP frame: one combine over the parts instead of the generated hash of each nested struct.
-        public override int GetHashCode() => HashCode.Combine(Low.Address.GetHashCode(), Low.Port | (High.Port << 16), High.Address.GetHashCode(), Protocol);
+        private readonly ulong _lowHigh, _lowLow, _highHigh, _highLow;
+        /// <summary>Protocol, then a bit per endpoint for IPv6 (an IPv4 address and ::a.b.c.d differ), then both ports.</summary>
+        private readonly ulong _rest;
+
+        public Key(int protocol, Endpoint low, Endpoint high)
+        {
+            (_lowHigh, _lowLow, _highHigh, _highLow) = (low.Address.High, low.Address.Low, high.Address.High, high.Address.Low);
+            _rest = (uint)protocol | (low.Address.IsV6 ? 1ul << 8 : 0) | (high.Address.IsV6 ? 1ul << 9 : 0) | ((ulong)low.Port << 16) | ((ulong)high.Port << 32);
+        }
+
+        public bool Equals(Key other) =>
+            _lowLow == other._lowLow && _highLow == other._highLow && _rest == other._rest && _lowHigh == other._lowHigh && _highHigh == other._highHigh;
+
+        public override bool Equals(object? obj) => obj is Key other && Equals(other);
+
+        public override int GetHashCode() => HashCode.Combine(_lowLow ^ _lowHigh, _highLow ^ _highHigh, _rest);
     }
 
     private sealed class Flow(int protocol, DateTimeOffset first, Endpoint initiator, Endpoint responder, Talker initiatorTalker, Talker responderTalker)
