@@ -2,7 +2,8 @@
 # Sniffer benchmark (issue 8): one capture of mixed lab traffic, read by sniffer, tcpdump and tshark in one run
 # (frames per second, peak memory, ratios), then live capture across a veth pair at rising packet rates,
 # counting kernel drops for sniffer and tcpdump. Run as root from the repository root:
-#   sudo bench/sniffer.sh [FRAMES] [RATES...]      defaults: 1000000 frames; 20000 50000 100000 200000 pps
+#   sudo [RUNS=3] bench/sniffer.sh [FRAMES] [RATES...]   defaults: 1000000 frames; 20000 50000 100000 200000 400000 pps;
+#   each file-reading command runs RUNS times and counts with its median
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/packages.sh
@@ -29,18 +30,25 @@ CAPTURE=$WORK/lab.pcap
 dotnet run -c Release bench/sniffer-traffic.cs -- write "$CAPTURE" "$FRAMES"
 echo "capture: $FRAMES frames, $(du -h "$CAPTURE" | cut -f1)"
 
-# measure NAME COMMAND...: wall seconds and peak RSS (KiB) from GNU time -v, output to /dev/null
+# measure NAME COMMAND...: the median wall time of RUNS runs (a shared VM varies by 10-30 % from run to run) and
+# the largest peak RSS (KiB), from GNU time -v, output to /dev/null
+RUNS=${RUNS:-3}
 measure() {
   local name=$1; shift
-  /usr/bin/time -v "$@" >/dev/null 2>"$WORK/$name.time" || { cat "$WORK/$name.time" >&2; return 1; }
-  local wall rss
-  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s }' "$WORK/$name.time")
-  rss=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$WORK/$name.time")
+  local walls=() rss=0 run
+  for run in $(seq "$RUNS"); do
+    /usr/bin/time -v "$@" >/dev/null 2>"$WORK/$name.time" || { cat "$WORK/$name.time" >&2; return 1; }
+    walls+=("$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s }' "$WORK/$name.time")")
+    rss=$(awk -F': ' -v max="$rss" '/Maximum resident set size/ { print ($2 > max ? $2 : max) }' "$WORK/$name.time")
+  done
+  local sorted wall
+  sorted=$(printf '%s\n' "${walls[@]}" | sort -n | paste -sd' ')
+  wall=$(printf '%s\n' "${walls[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
   printf '%s %s %s\n' "$name" "$wall" "$rss" >>"$WORK/results"
-  printf '%-28s %8.2f s %10.0f frames/s %8.1f MiB\n' "$name" "$wall" "$(echo "$FRAMES / $wall" | bc -l)" "$(echo "$rss / 1024" | bc -l)"
+  printf '%-28s %8.2f s %10.0f frames/s %8.1f MiB   (runs: %s s)\n' "$name" "$wall" "$(echo "$FRAMES / $wall" | bc -l)" "$(echo "$rss / 1024" | bc -l)" "$sorted"
 }
 : >"$WORK/results"
-echo "== reading $FRAMES frames (output to /dev/null)"
+echo "== reading $FRAMES frames (output to /dev/null; median of $RUNS runs each)"
 measure tcpdump-lines           tcpdump -n -r "$CAPTURE"
 measure tcpdump-lines-S         tcpdump -n -S -r "$CAPTURE"
 measure sniffer-lines           $SNIFFER --read "$CAPTURE"
