@@ -99,9 +99,6 @@ public sealed class SnifferSession
         _ => "",
     };
 
-    /// <summary>Reads a file on two threads, as a pipeline: one reads and decodes, this one analyses and prints in
-    /// frame order. Batches of decoded frames go back to the reader once analysed, and their frame objects are
-    /// decoded into again, so the loop allocates almost nothing per frame.</summary>
     private void ReadFile(string path, CancellationToken ct)
     {
         // Without per-frame output a file read allocates little besides the report's tables (flows, queries,
@@ -142,6 +139,9 @@ public sealed class SnifferSession
         }
     }
 
+    /// <summary>Reads a file on two threads, as a pipeline: one reads and decodes, this one analyses and prints in
+    /// frame order. Batches of decoded frames go back to the reader once analysed, and their frame objects are
+    /// decoded into again, so the loop allocates almost nothing per frame.</summary>
     private void ReadFrames(string path, CancellationToken ct)
     {
         using var reader = PcapFileReader.Open(path);

@@ -81,12 +81,13 @@ public sealed class CaptureAnalyzer
         var traffic = new List<TrafficBucket>();
         for (int start = 0; start < _perSecond.Count; start += perBucket)
         {
-            var sum = new FrameCount();
+            long frames = 0, bytes = 0;
             for (int second = start; second < Math.Min(start + perBucket, _perSecond.Count); second++)
             {
-                sum.Add(_perSecond[second].Frames, _perSecond[second].Bytes);
+                frames += _perSecond[second].Frames;
+                bytes += _perSecond[second].Bytes;
             }
-            traffic.Add(new TrafficBucket(start, sum.Frames, sum.Bytes));
+            traffic.Add(new TrafficBucket(start, frames, bytes));
         }
         var topTalkers = new List<TalkerRow>();
         foreach (var talker in Largest.Of(_talkers, MaxTalkers, t => t.Bytes))
@@ -142,11 +143,11 @@ public sealed class CaptureAnalyzer
         {
             return;
         }
-        Count(_paths, _lastPath).Add(_lastPathFrames, _lastPathBytes);
+        CountFor(_paths, _lastPath).Add(_lastPathFrames, _lastPathBytes);
         _lastPath = null;
     }
 
-    private static FrameCount Count(Dictionary<string, FrameCount> counts, string name)
+    private static FrameCount CountFor(Dictionary<string, FrameCount> counts, string name)
     {
         if (!counts.TryGetValue(name, out var count))
         {
@@ -166,7 +167,7 @@ public sealed class CaptureAnalyzer
             do
             {
                 cut = path.IndexOf(':', cut + 1);
-                Count(prefixes, cut < 0 ? path : path[..cut]).Add(counts.Frames, counts.Bytes);
+                CountFor(prefixes, cut < 0 ? path : path[..cut]).Add(counts.Frames, counts.Bytes);
             }
             while (cut >= 0);
         }

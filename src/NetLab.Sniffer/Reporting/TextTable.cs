@@ -33,12 +33,7 @@ public sealed class TextTable(params string[] headers)
     public void WriteTo(StringBuilder output, int pageWidth)
     {
         int[] widths = ColumnWidths(pageWidth);
-        // "| " before each cell, " " after it, and the closing "|".
-        int tableWidth = 1;
-        foreach (int width in widths)
-        {
-            tableWidth += width + 3;
-        }
+        int tableWidth = TableWidth(widths);
         output.Append('+').Append('-', tableWidth - 2).Append("+\n");
         WriteRow(output, headers, widths);
         output.Append('|');
@@ -67,11 +62,7 @@ public sealed class TextTable(params string[] headers)
                 widths[column] = Math.Max(widths[column], LongestLine(row[column]));
             }
         }
-        int tableWidth = 1;
-        foreach (int width in widths)
-        {
-            tableWidth += width + 3;
-        }
+        int tableWidth = TableWidth(widths);
         while (tableWidth > pageWidth)
         {
             int widest = 0;
@@ -90,6 +81,17 @@ public sealed class TextTable(params string[] headers)
             tableWidth--;
         }
         return widths;
+    }
+
+    /// <summary>"| " before each cell, " " after it, and the closing "|".</summary>
+    private static int TableWidth(int[] widths)
+    {
+        int tableWidth = 1;
+        foreach (int width in widths)
+        {
+            tableWidth += width + 3;
+        }
+        return tableWidth;
     }
 
     private static int LongestLine(string cell)
