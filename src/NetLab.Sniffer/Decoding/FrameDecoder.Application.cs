@@ -369,14 +369,15 @@ public sealed partial class FrameDecoder
         var lines = frame.StartFtpLines();
         var text = _summary.Enabled ? new StringBuilder() : null;
         bool describes = text is not null || Detailed;
-        var memo = fromClient ? _ftpCommandMemo : _ftpReplyMemo;
+        // The memo serves only when nothing describes the lines: a description needs the parsed line itself.
+        var memo = describes ? null : fromClient ? _ftpCommandMemo : _ftpReplyMemo;
         int start = 0;
         while (start < payload.Length)
         {
             int newline = payload[start..].IndexOf((byte)'\n');
             var line = newline < 0 ? payload[start..] : payload.Slice(start, newline + 1);
             start += line.Length;
-            if (!describes && memo.TryGet(line, out var known))
+            if (memo is not null && memo.TryGet(line, out var known))
             {
                 lines.Add(known);
             }
@@ -393,7 +394,7 @@ public sealed partial class FrameDecoder
                 }
                 else
                 {
-                    memo.Add(line, facts);
+                    memo?.Add(line, facts);
                 }
                 lines.Add(facts);
                 if (describes)
@@ -404,7 +405,7 @@ public sealed partial class FrameDecoder
             else if (!fromClient && FtpReplyLine.TryParse(line, out var reply))
             {
                 var facts = new FtpFacts(false, "", "", reply.Code, reply.Text);
-                memo.Add(line, facts);
+                memo?.Add(line, facts);
                 lines.Add(facts);
                 if (describes)
                 {
