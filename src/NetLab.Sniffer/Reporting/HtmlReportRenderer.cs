@@ -103,7 +103,7 @@ public static class HtmlReportRenderer
 
     private static void More(StringBuilder html, int total, int listed)
     {
-        if (ReportRenderer.More(Math.Max(total, listed), Math.Min(listed, MaxRows)) is { } note)
+        if (ReportRenderer.More(total, listed, MaxRows) is { } note)
         {
             html.Append("<p>").Append(E(note)).Append("</p>\n");
         }

@@ -25,8 +25,13 @@ public static class ReportRenderer
     /// <summary>How many rows a report needs per table in this format: all for JSON, else what the tables show.</summary>
     public static int? RowsNeeded(ReportFormat format) => format == ReportFormat.Json ? null : MaxTableRows;
 
-    /// <summary>The note under a table that shows only its first rows.</summary>
-    internal static string? More(int total, int shown) => total > shown ? $"{total - shown} more in the JSON report" : null;
+    /// <summary>The note under a table that shows at most <paramref name="maxRows"/> of the <paramref name="listed"/>
+    /// rows the report holds, out of <paramref name="total"/> in the capture; null when it shows them all.</summary>
+    internal static string? More(int total, int listed, int maxRows)
+    {
+        int all = Math.Max(total, listed), shown = Math.Min(listed, maxRows);
+        return all > shown ? $"{all - shown} more in the JSON report" : null;
+    }
 
     public static string FileExtension(ReportFormat format) => format switch
     {

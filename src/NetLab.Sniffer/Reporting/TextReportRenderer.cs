@@ -37,14 +37,14 @@ public static class TextReportRenderer
             conversations.AddRow(c.Protocol, c.EndpointA, c.EndpointB, Number(c.Frames), ReportRenderer.Bytes(c.BytesAToB), ReportRenderer.Bytes(c.BytesBToA),
                 string.Create(CultureInfo.InvariantCulture, $"{c.DurationSeconds:0.###} s"), ReportRenderer.Ms(c.HandshakeRttMs), Number(c.Retransmissions), c.State ?? "");
         }
-        Section(output, width, "Conversations", conversations, More(report.ConversationTotal, report.Conversations.Count));
+        Section(output, width, "Conversations", conversations, ReportRenderer.More(report.ConversationTotal, report.Conversations.Count, MaxRows));
 
         var dhcp = new TextTable("XID", "Client MAC", "Address", "Server", "Host", "Messages", "DISCOVER->ACK", "Outcome");
         foreach (var d in First(report.DhcpTransactions))
         {
             dhcp.AddRow(d.TransactionId, d.ClientMac, d.Address ?? "-", d.Server ?? "-", d.HostName ?? "", string.Join(" ", d.Messages), ReportRenderer.Ms(d.DiscoverToAckMs), d.Outcome);
         }
-        Section(output, width, "DHCP transactions", dhcp, More(report.DhcpTransactionTotal, report.DhcpTransactions.Count));
+        Section(output, width, "DHCP transactions", dhcp, ReportRenderer.More(report.DhcpTransactionTotal, report.DhcpTransactions.Count, MaxRows));
 
         var dns = new TextTable("Time", "Client", "Server", "ID", "Question", "Answers", "Rcode", "Response time");
         foreach (var q in First(report.DnsQueries))
@@ -52,7 +52,7 @@ public static class TextReportRenderer
             dns.AddRow(Time(q.Time), q.Client, q.Server, Number(q.Id), q.Question, q.Answers.Count == 0 ? "-" : string.Join("\n", q.Answers),
                 q.ResponseCode ?? "(no response)", ReportRenderer.Ms(q.ResponseTimeMs));
         }
-        Section(output, width, "DNS queries", dns, More(report.DnsQueryTotal, report.DnsQueries.Count));
+        Section(output, width, "DNS queries", dns, ReportRenderer.More(report.DnsQueryTotal, report.DnsQueries.Count, MaxRows));
 
         var ftp = new TextTable("Client", "Server", "User", "Logged in", "Password in clear", "Commands", "Files");
         foreach (var f in First(report.FtpSessions))
@@ -65,7 +65,7 @@ public static class TextReportRenderer
             ftp.AddRow(f.Client, f.Server, f.User ?? "-", f.LoggedIn ? "yes" : "no", f.PasswordSentInClear ? "yes" : "no", Number(f.Commands),
                 files.Length == 0 ? "-" : files.ToString());
         }
-        Section(output, width, "FTP sessions", ftp, More(report.FtpSessionTotal, report.FtpSessions.Count));
+        Section(output, width, "FTP sessions", ftp, ReportRenderer.More(report.FtpSessionTotal, report.FtpSessions.Count, MaxRows));
 
         var alerts = new TextTable("Time", "Frame", "Kind", "Severity", "Count", "Message");
         foreach (var a in report.Alerts)
@@ -83,8 +83,6 @@ public static class TextReportRenderer
             yield return rows[i];
         }
     }
-
-    private static string? More(int total, int listed) => ReportRenderer.More(Math.Max(total, listed), Math.Min(listed, MaxRows));
 
     private static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
 
