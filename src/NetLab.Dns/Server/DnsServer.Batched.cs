@@ -156,32 +156,14 @@ public sealed partial class DnsServer
             // message a closing socket's shutdown wakes the worker with. Nothing to answer either way.
             return false;
         }
-        try
+        unsafe
         {
-            IPEndPoint client;
-            unsafe
-            {
-                int nameLength = (int)Math.Min(message.Header.NameLength, (uint)address.Buffer.Length);
-                new ReadOnlySpan<byte>(message.Header.Name, nameLength).CopyTo(address.Buffer.Span);
-                address.Size = nameLength;
-                client = (IPEndPoint)local.Create(address);
-            }
-            var pending = _processor.ProcessAsync(query, responses[slot], client, tcp: false, _stopping.Token);
-            if (pending.IsCompletedSuccessfully)
-            {
-                length = pending.Result;
-                return length > 0;
-            }
-            // Forwarding: the reply is sent when the upstream answers; this slot gets a fresh buffer.
-            _ = ReplyLaterAsync(socket, pending, responses[slot], client);
-            responses[slot] = GC.AllocateUninitializedArray<byte>(DnsMessage.MaxSize, pinned: true);
+            int nameLength = (int)Math.Min(message.Header.NameLength, (uint)address.Buffer.Length);
+            new ReadOnlySpan<byte>(message.Header.Name, nameLength).CopyTo(address.Buffer.Span);
+            address.Size = nameLength;
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            _processor.Counters.Drop();
-            LogDatagramFailed(e, query.Length);
-        }
-        return false;
+        length = AnswerDatagram(socket, local, address, query, ref responses[slot]);
+        return length > 0;
     }
 
     private unsafe void SendBatch(Socket socket, MultiMessageHeader* outgoing, int replies)

@@ -122,31 +122,45 @@ public sealed partial class DnsServer : IAsyncDisposable
                 LogReceiveFailed(e.SocketErrorCode.ToString());
                 continue;
             }
-            try
+            int length = AnswerDatagram(socket, local, address, query.AsMemory(0, received), ref response);
+            if (length > 0)
             {
-                var client = (IPEndPoint)local.Create(address);
-                var pending = _processor.ProcessAsync(query.AsMemory(0, received), response, client, tcp: false, _stopping.Token);
-                if (pending.IsCompletedSuccessfully)
+                try
                 {
-                    int length = pending.Result;
-                    if (length > 0)
-                    {
-                        socket.SendTo(response.AsSpan(0, length), SocketFlags.None, address);
-                    }
+                    socket.SendTo(response.AsSpan(0, length), SocketFlags.None, address);
                 }
-                else
+                catch (Exception e) when (e is not OutOfMemoryException)
                 {
-                    // Forwarding: the reply is sent when the upstream answers; this thread gets a fresh buffer.
-                    _ = ReplyLaterAsync(socket, pending, response, client);
-                    response = new byte[DnsMessage.MaxSize];
+                    _processor.Counters.Drop();
+                    LogDatagramFailed(e, received);
                 }
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                _processor.Counters.Drop();
-                LogDatagramFailed(e, received);
             }
         }
+    }
+
+    /// <summary>Answers one UDP query from <paramref name="address"/> into <paramref name="response"/>: the reply's
+    /// length when it goes back now, 0 when there is none or it goes later. A forwarded query is answered when the
+    /// upstream replies, into the buffer it was given, so <paramref name="response"/> is then a fresh one (pinned:
+    /// the batched loop hands it to the kernel). A query that fails is counted as dropped and logged.</summary>
+    private int AnswerDatagram(Socket socket, IPEndPoint local, SocketAddress address, ReadOnlyMemory<byte> query, ref byte[] response)
+    {
+        try
+        {
+            var client = (IPEndPoint)local.Create(address);
+            var pending = _processor.ProcessAsync(query, response, client, tcp: false, _stopping.Token);
+            if (pending.IsCompletedSuccessfully)
+            {
+                return pending.Result;
+            }
+            _ = ReplyLaterAsync(socket, pending, response, client);
+            response = GC.AllocateUninitializedArray<byte>(DnsMessage.MaxSize, pinned: true);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _processor.Counters.Drop();
+            LogDatagramFailed(e, query.Length);
+        }
+        return 0;
     }
 
     private async Task ReplyLaterAsync(Socket socket, ValueTask<int> pending, byte[] response, IPEndPoint client)
